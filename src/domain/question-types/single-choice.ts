@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { optionSchema, questionBaseShape } from '../questionnaire/common.js';
+import { textIn } from '../questionnaire/text.js';
+import { duplicates, isInvalid, single } from './form.js';
+import type { QuestionType } from './types.js';
+
+export const singleChoiceSchema = z
+  .object({
+    ...questionBaseShape,
+    type: z.literal('single-choice'),
+    options: z.array(optionSchema).min(2).max(300),
+    /** Long lists (e.g. regions, countries) may be shown as a select instead of radios. */
+    display: z.enum(['radios', 'select']).default('radios'),
+  })
+  .strict();
+export type SingleChoiceQuestion = z.infer<typeof singleChoiceSchema>;
+
+export const singleChoice: QuestionType<SingleChoiceQuestion> = {
+  schema: singleChoiceSchema,
+  answerable: true,
+  check: (q) =>
+    duplicates(q.options.map((o) => o.key)).map((key) => ({
+      path: ['options'],
+      message: `option key "${key}" is used twice`,
+    })),
+  fields: (q) => [q.key],
+  parse(q, form) {
+    const value = single(form, q.key);
+    if (value === undefined) {
+      return q.required
+        ? { answer: undefined, errors: [{ field: q.key, message: 'errors.required_choice', vars: { question: q.text } }] }
+        : { answer: undefined, errors: [] };
+    }
+    if (isInvalid(value) || !q.options.some((o) => o.key === value)) {
+      return { answer: undefined, errors: [{ field: q.key, message: 'errors.invalid_option', vars: { question: q.text } }] };
+    }
+    return { answer: value, errors: [] };
+  },
+  toForm: (q, answer) => ({ [q.key]: String(answer) }),
+  store: (_q, answer) => [{ item: '', value: String(answer) }],
+  summarise: (q, answer, lang) => [textIn(q.options.find((o) => o.key === answer)?.label, lang)],
+  conditionValues: (_q, answer) => [String(answer)],
+  conditionTarget: (q) => ({ items: null, values: q.options.map((o) => o.key) }),
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { questionBaseShape } from '../questionnaire/common.js';
+import { redact } from '../redaction.js';
+import { isInvalid, single } from './form.js';
+import type { QuestionType } from './types.js';
+
+export const textSchema = z
+  .object({
+    ...questionBaseShape,
+    type: z.literal('text'),
+    multiline: z.boolean().default(false),
+    maxLength: z.int().min(1).max(5000).default(500),
+  })
+  .strict();
+export type TextQuestion = z.infer<typeof textSchema>;
+
+/** Free text, redacted as it is read: what is kept, even in a draft, never holds contact details. */
+export const text: QuestionType<TextQuestion> = {
+  schema: textSchema,
+  answerable: true,
+  check: (q) => (q.dimension ? [{ path: ['dimension'], message: 'free text cannot be a dimension' }] : []),
+  fields: (q) => [q.key],
+  parse(q, form) {
+    const value = single(form, q.key);
+    const fail = (message: string) => ({
+      answer: undefined,
+      errors: [{ field: q.key, message, vars: { question: q.text, max: q.maxLength } }],
+    });
+    if (value === undefined) return q.required ? fail('errors.required_text') : { answer: undefined, errors: [] };
+    if (isInvalid(value)) return fail('errors.invalid_input');
+    if ([...value].length > q.maxLength) return fail('errors.text_too_long');
+    return { answer: redact(value.replace(/\r\n/g, '\n')), errors: [] };
+  },
+  toForm: (q, answer) => ({ [q.key]: String(answer) }),
+  store: (_q, answer) => [{ item: '', value: String(answer) }],
+  summarise: (_q, answer) => [String(answer)],
+  conditionValues: () => [],
+  conditionTarget: () => null,
+};

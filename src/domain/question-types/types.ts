@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+import type { LanguageCode } from '../languages.js';
+import type { Condition, LocalizedText } from '../questionnaire/common.js';
+
+/** Values of a submitted form, as parsed from application/x-www-form-urlencoded. */
+export type FormValues = Record<string, string | string[] | undefined>;
+
+/** An answer as kept in a draft (numbers are still raw here; bands are taken at submission). */
+export type Answer = string | string[] | number | Record<string, string> | Record<string, number>;
+
+/** A validation failure: a field name, a message key and its variables (texts resolved by the view). */
+export interface FieldError {
+  field: string;
+  message: string;
+  vars?: Record<string, string | number | LocalizedText>;
+}
+
+export interface ParseOutcome {
+  answer: Answer | undefined;
+  errors: FieldError[];
+}
+
+/** One atomic stored answer: `item` is the row, purpose or ranked option ('' when none). */
+export interface StoredRow {
+  item: string;
+  value: string;
+}
+
+export interface SemanticIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** What an answer to a question can be compared against in a display condition. */
+export interface ConditionTarget {
+  items: string[] | null;
+  values: string[];
+}
+
+export interface QuestionCommon {
+  key: string;
+  type: string;
+  text: LocalizedText;
+  help?: LocalizedText | undefined;
+  required: boolean;
+  condition?: Condition | undefined;
+  dimension: boolean;
+}
+
+/**
+ * Everything one question type knows: its definition schema, how it reads a form, what it
+ * stores, how it is summarised and what conditions may test. Adding a type adds one of these.
+ */
+export interface QuestionType<Q extends QuestionCommon> {
+  readonly schema: z.ZodType<Q, unknown>;
+  /** Rules the schema cannot express (unique option keys, bands covering the range...). */
+  check(question: Q): SemanticIssue[];
+  /** The form field names this question reads. */
+  fields(question: Q): string[];
+  parse(question: Q, form: FormValues): ParseOutcome;
+  /** The form values that re-display a saved answer. */
+  toForm(question: Q, answer: Answer): FormValues;
+  /** Rows stored with a submitted response (numbers banded, texts already redacted). */
+  store(question: Q, answer: Answer): StoredRow[];
+  /** Human-readable lines for the check-your-answers page. */
+  summarise(question: Q, answer: Answer, lang: LanguageCode): string[];
+  /** Values a display condition compares against (option, point or band keys). */
+  conditionValues(question: Q, answer: Answer, item: string | undefined): string[];
+  conditionTarget(question: Q): ConditionTarget | null;
+  /** Whether the question collects an answer at all (false for info blocks). */
+  readonly answerable: boolean;
+}

@@ -1,0 +1,21 @@
+/**
+ * Removes what would identify or contact a person from free text before it is stored:
+ * e-mail addresses, phone numbers and long digit runs (identity, insurance or account numbers).
+ * Markers are language-neutral so that they read the same in every export.
+ */
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+/** Seven or more digits, possibly with a leading + and separators: phone numbers. */
+const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d(?:[\s().\-/]{0,2}\d){6,}(?![\p{L}\p{N}])/gu;
+/** Any remaining run of five or more digits (postcodes are kept shorter than national ids). */
+const DIGITS = /\d{5,}/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+export const REDACTED = { email: '[email]', phone: '[phone]', number: '[number]' } as const;
+
+export function redact(text: string): string {
+  return text
+    .replace(CONTROL, '')
+    .replace(EMAIL, REDACTED.email)
+    .replace(PHONE, REDACTED.phone)
+    .replace(DIGITS, REDACTED.number);
+}
