@@ -1,0 +1,146 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../config.js';
+import { createDb, migrateLatest, type Db } from '../db/knex.js';
+import { openDatabase } from '../db/open.js';
+import { questionnaireRepository, type QuestionnaireStatus } from '../db/questionnaires.js';
+import { draftRepository } from '../db/drafts.js';
+import { questionnaireSchema } from '../domain/questionnaire/schema.js';
+import { questionnaireService } from '../services/questionnaires.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  db:migrate                          apply pending database migrations
+  db:rollback                         undo the last batch of migrations
+  questionnaire:import <file.json>    validate a definition and publish it (a new version if the slug exists)
+      [--status open|draft|closed]    status after import (default: open)
+  questionnaire:export <slug>         print the published definition as JSON
+      [--out <file>]                  write it to a file instead
+  questionnaire:status <slug> <open|closed|draft|archived>
+                                      change whether a questionnaire accepts answers
+  drafts:purge                        delete expired drafts now
+  schema:json [--out <file>]          write the JSON Schema of the definition format
+                                      (default: docs/questionnaire.schema.json)
+`;
+
+const STATUS = z.enum(['draft', 'open', 'closed', 'archived']);
+
+/** The JSON Schema of the definition format, for other tools that produce definitions. */
+export function definitionJsonSchema(): unknown {
+  return {
+    ...z.toJSONSchema(questionnaireSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'Consulta questionnaire definition',
+  };
+}
+
+async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const db = createDb(database.url, 2);
+  try {
+    await migrateLatest(db);
+    return await run(db);
+  } finally {
+    await db.destroy();
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { status: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  switch (command) {
+    case 'db:migrate':
+      return withDb(async (db) => {
+        console.log('Database is up to date.');
+        void db;
+        return 0;
+      });
+    case 'db:rollback':
+      return withDb(async (db) => {
+        const [, undone] = (await db.migrate.rollback()) as [number, string[]];
+        console.log(undone.length ? `Rolled back: ${undone.join(', ')}` : 'Nothing to roll back.');
+        return 0;
+      });
+    case 'questionnaire:import': {
+      const file = args[0];
+      const status = STATUS.safeParse(values.status ?? 'open');
+      if (!file || !status.success) return usageError('questionnaire:import needs a file and a valid --status');
+      return withDb(async (db) => {
+        const result = await questionnaireService({ questionnaires: questionnaireRepository(db) }).importFile(
+          file,
+          status.data as QuestionnaireStatus,
+        );
+        if (!result.ok) {
+          console.error(`${file} is not a valid questionnaire:`);
+          for (const error of result.errors) console.error(`  ${error.path}: ${error.message}`);
+          return 2;
+        }
+        const q = result.questionnaire;
+        console.log(`Imported "${q.slug}" as version ${q.version} (${q.status}).`);
+        return 0;
+      });
+    }
+    case 'questionnaire:export': {
+      const slug = args[0];
+      if (!slug) return usageError('questionnaire:export needs a slug');
+      return withDb(async (db) => {
+        const definition = await questionnaireService({ questionnaires: questionnaireRepository(db) }).export(slug);
+        if (!definition) {
+          console.error(`No questionnaire "${slug}".`);
+          return 2;
+        }
+        const json = `${JSON.stringify(definition, null, 2)}\n`;
+        if (values.out) writeFileSync(values.out, json);
+        else process.stdout.write(json);
+        return 0;
+      });
+    }
+    case 'questionnaire:status': {
+      const [slug, wanted] = args;
+      const status = STATUS.safeParse(wanted);
+      if (!slug || !status.success) return usageError('questionnaire:status needs a slug and open|closed|draft|archived');
+      return withDb(async (db) => {
+        const changed = await questionnaireRepository(db).setStatus(slug, status.data);
+        console.log(changed ? `"${slug}" is now ${status.data}.` : `No questionnaire "${slug}".`);
+        return changed ? 0 : 2;
+      });
+    }
+    case 'drafts:purge':
+      return withDb(async (db) => {
+        console.log(`Deleted ${await draftRepository(db).deleteExpired()} expired drafts.`);
+        return 0;
+      });
+    case 'schema:json': {
+      const out = values.out ?? 'docs/questionnaire.schema.json';
+      writeFileSync(out, `${JSON.stringify(definitionJsonSchema(), null, 2)}\n`);
+      console.log(`Wrote ${out}`);
+      return 0;
+    }
+    default:
+      return usageError(`Unknown command "${command}".`);
+  }
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\n\n${USAGE}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  },
+);

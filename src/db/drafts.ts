@@ -1,0 +1,69 @@
+import type { Answers } from '../domain/questionnaire/journey.js';
+import type { Db } from './knex.js';
+
+export interface Draft {
+  tokenHash: string;
+  questionnaireId: string;
+  versionId: string;
+  answers: Answers;
+}
+
+interface Row {
+  token_hash: string;
+  questionnaire_id: string;
+  version_id: string;
+  answers: Answers;
+}
+
+const toDraft = (row: Row): Draft => ({
+  tokenHash: row.token_hash,
+  questionnaireId: row.questionnaire_id,
+  versionId: row.version_id,
+  answers: row.answers,
+});
+
+export function draftRepository(db: Db) {
+  const live = () => db('drafts').where('expires_at', '>', db.fn.now());
+  return {
+    async create(draft: Omit<Draft, 'answers'>, ttlHours: number): Promise<void> {
+      await db('drafts').insert({
+        token_hash: draft.tokenHash,
+        questionnaire_id: draft.questionnaireId,
+        version_id: draft.versionId,
+        answers: '{}',
+        expires_at: db.raw(`now() + make_interval(hours => ?)`, [ttlHours]),
+      });
+    },
+
+    async find(tokenHash: string): Promise<Draft | undefined> {
+      const row = (await live().andWhere('token_hash', tokenHash).first()) as Row | undefined;
+      return row && toDraft(row);
+    },
+
+    async saveAnswers(tokenHash: string, answers: Answers): Promise<void> {
+      await db('drafts').where('token_hash', tokenHash).update({ answers: JSON.stringify(answers) });
+    },
+
+    async setResumeHash(tokenHash: string, resumeHash: string): Promise<void> {
+      await db('drafts').where('token_hash', tokenHash).update({ resume_hash: resumeHash });
+    },
+
+    /**
+     * Moves a draft found by its resume code to a new cookie token. The resume code is used up:
+     * saving again gives a new one.
+     */
+    async claimByResumeHash(resumeHash: string, newTokenHash: string): Promise<Draft | undefined> {
+      const [row] = (await live()
+        .andWhere('resume_hash', resumeHash)
+        .update({ token_hash: newTokenHash, resume_hash: null })
+        .returning(['token_hash', 'questionnaire_id', 'version_id', 'answers'])) as Row[];
+      return row && toDraft(row);
+    },
+
+    async deleteExpired(): Promise<number> {
+      return db('drafts').where('expires_at', '<=', db.fn.now()).delete();
+    },
+  };
+}
+
+export type DraftRepository = ReturnType<typeof draftRepository>;

@@ -1,0 +1,61 @@
+import type { ResponseRow } from '../domain/questionnaire/journey.js';
+import type { Db } from './knex.js';
+
+/** Exactly what is stored about a submitted response: nothing else exists to store. */
+export interface NewResponse {
+  questionnaireId: string;
+  id: string;
+  versionId: string;
+  language: string;
+  isoWeek: string;
+  recordKey: number;
+  receiptHash: string;
+  rows: ResponseRow[];
+}
+
+export function responseRepository(db: Db) {
+  return {
+    /** Stores the response and its answers and deletes the draft, in one transaction. */
+    async insert(response: NewResponse, draftTokenHash: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('responses').insert({
+          questionnaire_id: response.questionnaireId,
+          id: response.id,
+          version_id: response.versionId,
+          language: response.language,
+          iso_week: response.isoWeek,
+          record_key: response.recordKey,
+          receipt_hash: response.receiptHash,
+        });
+        if (response.rows.length > 0) {
+          await trx('answers').insert(
+            response.rows.map((row, ordinal) => ({
+              questionnaire_id: response.questionnaireId,
+              response_id: response.id,
+              ordinal,
+              question_key: row.questionKey,
+              item: row.item,
+              value: row.value,
+            })),
+          );
+        }
+        await trx('drafts').where('token_hash', draftTokenHash).delete();
+      });
+    },
+
+    /** Deletes the response a receipt belongs to (answers go with it). */
+    async deleteByReceipt(receiptHash: string): Promise<boolean> {
+      const deleted = await db('responses').where('receipt_hash', receiptHash).delete();
+      return deleted > 0;
+    },
+
+    async count(questionnaireId: string): Promise<number> {
+      const row = (await db('responses').where('questionnaire_id', questionnaireId).count('* as n').first()) as
+        | { n: string }
+        | undefined;
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+export type ResponseRepository = ReturnType<typeof responseRepository>;

@@ -1,0 +1,57 @@
+import type { Config } from './config.js';
+import { draftRepository } from './db/drafts.js';
+import { createDb, type Db } from './db/knex.js';
+import { questionnaireRepository } from './db/questionnaires.js';
+import { responseRepository } from './db/responses.js';
+import type { Logger } from './logger.js';
+import { answeringService } from './services/answering.js';
+import { questionnaireService } from './services/questionnaires.js';
+
+export interface AppSettings {
+  /** Signs CSRF tokens and keys rate-limit hashes. */
+  secret: string;
+  /** Set cookies with Secure (when served over https). */
+  secureCookies: boolean;
+  trustProxy: number;
+  production: boolean;
+  /** Compile each template once (off in development, so edits show at once). */
+  viewCache: boolean;
+  rateLimits: { postsPerMinute: number; submitsPer10Minutes: number };
+}
+
+/** Builds everything the app needs from one database URL; the caller owns closing `db`. */
+export function buildDeps(options: { databaseUrl: string; config: Config; secret: string; logger: Logger }) {
+  const { config } = options;
+  const db: Db = createDb(options.databaseUrl, config.DATABASE_POOL_MAX);
+  return depsFromDb(db, {
+    logger: options.logger,
+    draftTtlHours: config.DRAFT_TTL_HOURS,
+    settings: {
+      secret: options.secret,
+      secureCookies: config.BASE_URL?.startsWith('https://') ?? false,
+      trustProxy: config.TRUST_PROXY,
+      production: config.NODE_ENV === 'production',
+      viewCache: config.NODE_ENV !== 'development',
+      rateLimits: {
+        postsPerMinute: config.RATE_LIMIT_POSTS_PER_MINUTE,
+        submitsPer10Minutes: config.RATE_LIMIT_SUBMITS_PER_10_MINUTES,
+      },
+    },
+  });
+}
+
+export function depsFromDb(db: Db, options: { logger: Logger; draftTtlHours: number; settings: AppSettings }) {
+  const questionnaires = questionnaireRepository(db);
+  const drafts = draftRepository(db);
+  const responses = responseRepository(db);
+  return {
+    db,
+    logger: options.logger,
+    settings: options.settings,
+    repositories: { questionnaires, drafts, responses },
+    answering: answeringService({ questionnaires, drafts, responses, draftTtlHours: options.draftTtlHours }),
+    questionnaireAdmin: questionnaireService({ questionnaires }),
+  };
+}
+
+export type Deps = ReturnType<typeof depsFromDb>;

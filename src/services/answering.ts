@@ -1,0 +1,168 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashCode, newCode, newToken } from '../domain/codes.js';
+import { isoWeek } from '../domain/iso-week.js';
+import {
+  applySection,
+  firstIncompleteSection,
+  pruneHidden,
+  responseRows,
+  visibleSections,
+  type Answers,
+} from '../domain/questionnaire/journey.js';
+import type { FieldError, FormValues } from '../domain/question-types/types.js';
+import type { Draft, DraftRepository } from '../db/drafts.js';
+import type { PublishedQuestionnaire, QuestionnaireRepository } from '../db/questionnaires.js';
+import type { ResponseRepository } from '../db/responses.js';
+import { NotFoundError, NotOpenError } from './errors.js';
+
+export interface AnsweringDeps {
+  questionnaires: QuestionnaireRepository;
+  drafts: DraftRepository;
+  responses: ResponseRepository;
+  draftTtlHours: number;
+}
+
+/** A citizen's place in a questionnaire: the version they answer and their draft, if any. */
+export interface Journey {
+  questionnaire: PublishedQuestionnaire;
+  draft: Draft | undefined;
+}
+
+export type SectionAction = 'next' | 'back' | 'save';
+
+export type SectionResult =
+  | { kind: 'invalid'; errors: FieldError[]; answers: Answers }
+  | { kind: 'section'; index: number }
+  | { kind: 'check' }
+  | { kind: 'saved'; resumeCode: string };
+
+export type SubmitResult = { kind: 'submitted'; receiptCode: string } | { kind: 'incomplete'; index: number };
+
+/** A uniformly random number in [0, 1) from 53 random bits: the record key for cell-key perturbation. */
+function randomRecordKey(): number {
+  const bytes = randomBytes(7);
+  let value = 0;
+  for (const byte of bytes) value = value * 256 + byte;
+  return (value % 2 ** 53) / 2 ** 53;
+}
+
+function ensureOpen(questionnaire: PublishedQuestionnaire): void {
+  if (questionnaire.status === 'open') return;
+  const { title, defaultLanguage } = questionnaire.definition;
+  throw new NotOpenError(title, defaultLanguage, questionnaire.status === 'draft' ? 'not-yet-open' : 'closed');
+}
+
+export function answeringService(deps: AnsweringDeps) {
+  const definitions = new Map<string, PublishedQuestionnaire>();
+
+  /** Versions never change once published, so each is read from the database once. */
+  async function version(versionId: string, current: PublishedQuestionnaire): Promise<PublishedQuestionnaire> {
+    if (versionId === current.versionId) return current;
+    let found = definitions.get(versionId);
+    if (!found) {
+      found = await deps.questionnaires.findVersion(versionId);
+      if (!found) throw new NotFoundError('questionnaire version not found');
+      if (definitions.size > 1000) definitions.clear();
+      definitions.set(versionId, found);
+    }
+    return { ...found, status: current.status };
+  }
+
+  async function published(slug: string): Promise<PublishedQuestionnaire> {
+    const questionnaire = await deps.questionnaires.findPublished(slug);
+    if (!questionnaire) throw new NotFoundError(`no questionnaire "${slug}"`);
+    return questionnaire;
+  }
+
+  return {
+    /** The questionnaire as a citizen arriving on its start page sees it. */
+    async startPage(slug: string): Promise<PublishedQuestionnaire> {
+      const questionnaire = await published(slug);
+      ensureOpen(questionnaire);
+      return questionnaire;
+    },
+
+    async listOpen(): Promise<PublishedQuestionnaire[]> {
+      return deps.questionnaires.listOpen();
+    },
+
+    /** Starts a draft; the returned token goes into the citizen's cookie (only its hash is kept). */
+    async begin(slug: string): Promise<string> {
+      const questionnaire = await published(slug);
+      ensureOpen(questionnaire);
+      const token = newToken();
+      await deps.drafts.create(
+        { tokenHash: hashCode(token), questionnaireId: questionnaire.id, versionId: questionnaire.versionId },
+        deps.draftTtlHours,
+      );
+      return token;
+    },
+
+    /** Finds the citizen's draft for this questionnaire, in the version they started. */
+    async journey(slug: string, token: string | undefined): Promise<Journey> {
+      const current = await published(slug);
+      ensureOpen(current);
+      const draft = token ? await deps.drafts.find(hashCode(token)) : undefined;
+      if (!draft || draft.questionnaireId !== current.id) return { questionnaire: current, draft: undefined };
+      return { questionnaire: await version(draft.versionId, current), draft };
+    },
+
+    async saveSection(journey: Journey & { draft: Draft }, index: number, form: FormValues, action: SectionAction): Promise<SectionResult> {
+      const doc = journey.questionnaire.definition;
+      const outcome = applySection(doc, index, form, journey.draft.answers, action !== 'next');
+      if (outcome.errors.length > 0) return { kind: 'invalid', errors: outcome.errors, answers: outcome.answers };
+      await deps.drafts.saveAnswers(journey.draft.tokenHash, outcome.answers);
+      const visible = visibleSections(doc, outcome.answers);
+      if (action === 'save') {
+        const resumeCode = newCode();
+        await deps.drafts.setResumeHash(journey.draft.tokenHash, hashCode(resumeCode));
+        return { kind: 'saved', resumeCode };
+      }
+      if (action === 'back') {
+        const previous = visible.filter((i) => i < index).pop();
+        return { kind: 'section', index: previous ?? -1 };
+      }
+      const next = visible.find((i) => i > index);
+      return next === undefined ? { kind: 'check' } : { kind: 'section', index: next };
+    },
+
+    /** Takes over a saved draft with its resume code; returns the new cookie token. */
+    async resume(slug: string, resumeCode: string): Promise<string | undefined> {
+      const questionnaire = await published(slug);
+      ensureOpen(questionnaire);
+      const token = newToken();
+      const draft = await deps.drafts.claimByResumeHash(hashCode(resumeCode), hashCode(token));
+      if (!draft || draft.questionnaireId !== questionnaire.id) return undefined;
+      return token;
+    },
+
+    /** Stores the response (anonymised) and deletes the draft; returns the receipt code. */
+    async submit(journey: Journey & { draft: Draft }, language: string): Promise<SubmitResult> {
+      const doc = journey.questionnaire.definition;
+      const answers = pruneHidden(doc, journey.draft.answers);
+      const incomplete = firstIncompleteSection(doc, answers);
+      if (incomplete !== undefined) return { kind: 'incomplete', index: incomplete };
+      const receiptCode = newCode();
+      await deps.responses.insert(
+        {
+          questionnaireId: journey.questionnaire.id,
+          id: randomUUID(),
+          versionId: journey.questionnaire.versionId,
+          language,
+          isoWeek: isoWeek(new Date()),
+          recordKey: randomRecordKey(),
+          receiptHash: hashCode(receiptCode),
+          rows: responseRows(doc, answers),
+        },
+        journey.draft.tokenHash,
+      );
+      return { kind: 'submitted', receiptCode };
+    },
+
+    async withdraw(receiptCode: string): Promise<boolean> {
+      return deps.responses.deleteByReceipt(hashCode(receiptCode));
+    },
+  };
+}
+
+export type AnsweringService = ReturnType<typeof answeringService>;

@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../../logger.js';
+import { BadInputError, NotFoundError, NotOpenError } from '../../services/errors.js';
+import { resolveText } from '../../domain/questionnaire/text.js';
+import { isLanguageCode, type LanguageCode } from '../../domain/languages.js';
+import { HttpError } from '../errors.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Problems the citizen can do something about, by status: the key of their page text. */
+function classify(error: unknown): { status: number; problem: string } {
+  if (error instanceof HttpError) return { status: error.status, problem: error.problem };
+  if (error instanceof BadInputError) return { status: 400, problem: 'badRequest' };
+  const parserError = error as BodyParserError;
+  if (parserError?.type === 'entity.too.large') return { status: 413, problem: 'tooLarge' };
+  if (parserError?.type === 'parameters.too.many') return { status: 413, problem: 'tooLarge' };
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    return { status: parserError.status, problem: 'badRequest' };
+  }
+  const code = (error as { code?: string })?.code;
+  if (code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || /Knex: Timeout acquiring/.test(String((error as Error)?.message))) {
+    return { status: 503, problem: 'unavailable' };
+  }
+  return { status: 500, problem: 'server' };
+}
+
+export function notFound(_req: Request, res: Response) {
+  res.status(404).render('errors/not-found');
+}
+
+/** The one error path: log with the request id, render a localised page, never a stack trace. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof NotFoundError) return notFound(_req, res);
+    if (error instanceof NotOpenError) {
+      const lang = res.locals.lang as LanguageCode;
+      const fallback = isLanguageCode(error.defaultLanguage) ? error.defaultLanguage : lang;
+      const title = resolveText(error.title, lang, fallback);
+      return res.status(410).render('errors/closed', { title: title.text, titleLang: title.lang, state: error.state });
+    }
+    const { status, problem } = classify(error);
+    if (status >= 500) logger.error({ requestId: res.locals.requestId, err: error }, 'request failed');
+    else logger.warn({ requestId: res.locals.requestId, status, problem }, 'request refused');
+    res.status(status).render('errors/problem', { problem });
+  };
+}

@@ -1,0 +1,208 @@
+import { Router, type Request, type Response } from 'express';
+import type { LanguageCode } from '../../domain/languages.js';
+import { sectionFields, sectionFormValues, visibleQuestions, visibleSections } from '../../domain/questionnaire/journey.js';
+import type { Section } from '../../domain/questionnaire/schema.js';
+import type { FieldError, FormValues } from '../../domain/question-types/types.js';
+import type { Deps } from '../../deps.js';
+import type { Journey } from '../../services/answering.js';
+import { NotFoundError } from '../../services/errors.js';
+import { COOKIES, cookieOptions } from '../cookies.js';
+import { parseCodeForm, parseEmptyForm, parseSectionForm } from './forms.js';
+import { questionViews, summaryRows } from './question-view.js';
+import { contentContext, errorViews } from './view-model.js';
+
+type Draftful = Journey & { draft: NonNullable<Journey['draft']> };
+
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** The citizen's journey through one questionnaire, mounted under /:lang. */
+export function journeyRouter(deps: Deps): Router {
+  const router = Router({ mergeParams: true });
+  const { answering, settings } = deps;
+
+  const slugOf = (req: Request): string => {
+    const slug = String(req.params.slug);
+    if (!SLUG.test(slug)) throw new NotFoundError('bad slug');
+    return slug;
+  };
+  const lang = (res: Response) => res.locals.lang as LanguageCode;
+  const base = (res: Response, slug: string) => `/${lang(res)}/q/${slug}`;
+  const draftCookie = (req: Request, slug: string) => req.cookies?.[COOKIES.draft(slug)] as string | undefined;
+  const setDraftCookie = (res: Response, slug: string, token: string) =>
+    res.cookie(COOKIES.draft(slug), token, cookieOptions(settings.secureCookies));
+  const setFlash = (res: Response, value: object) =>
+    res.cookie(COOKIES.flash, JSON.stringify(value), cookieOptions(settings.secureCookies, { maxAge: 10 * 60_000 }));
+  const takeFlash = (req: Request, res: Response, kind: string, slug: string): string | undefined => {
+    const raw = req.cookies?.[COOKIES.flash] as string | undefined;
+    if (!raw) return undefined;
+    res.clearCookie(COOKIES.flash, cookieOptions(settings.secureCookies));
+    try {
+      const flash = JSON.parse(raw) as { kind?: string; slug?: string; code?: string };
+      return flash.kind === kind && flash.slug === slug ? flash.code : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** The citizen's draft, or a redirect to the start page when there is none. */
+  async function withDraft(req: Request, res: Response): Promise<Draftful | undefined> {
+    const slug = slugOf(req);
+    const journey = await answering.journey(slug, draftCookie(req, slug));
+    if (journey.draft) return journey as Draftful;
+    res.redirect(303, base(res, slug));
+    return undefined;
+  }
+
+  function sectionIndex(req: Request, journey: Journey): number {
+    const n = Number(req.params.n);
+    if (!Number.isInteger(n) || n < 1 || n > journey.questionnaire.definition.sections.length) {
+      throw new NotFoundError('no such section');
+    }
+    return n - 1;
+  }
+
+  function renderSection(res: Response, journey: Draftful, index: number, form: FormValues, errors: FieldError[]) {
+    const doc = journey.questionnaire.definition;
+    const t = res.locals.t;
+    const content = contentContext(doc, lang(res), t);
+    const section = doc.sections[index] as Section;
+    const visible = visibleSections(doc, journey.draft.answers);
+    const position = visible.indexOf(index);
+    const errorList = errorViews(errors, t, content);
+    res.status(errors.length > 0 ? 400 : 200).render('pages/public/section', {
+      doc,
+      content,
+      slug: journey.questionnaire.slug,
+      section,
+      number: index + 1,
+      progress: { current: (position < 0 ? visible.length : position) + 1, total: Math.max(visible.length, 1) },
+      isFirst: visible[0] === index,
+      questions: questionViews(visibleQuestions(doc, section, journey.draft.answers), form, errorList, content),
+      errors: errorList,
+    });
+  }
+
+  router.get('/q/:slug', async (req, res) => {
+    const questionnaire = await answering.startPage(slugOf(req));
+    const doc = questionnaire.definition;
+    res.render('pages/public/start', {
+      doc,
+      slug: questionnaire.slug,
+      content: contentContext(doc, lang(res), res.locals.t),
+      sectionCount: visibleSections(doc, {}).length,
+    });
+  });
+
+  router.post('/q/:slug/start', async (req, res) => {
+    parseEmptyForm(req.body);
+    const slug = slugOf(req);
+    const journey = await answering.journey(slug, draftCookie(req, slug));
+    if (!journey.draft) setDraftCookie(res, slug, await answering.begin(slug));
+    const first = journey.draft ? visibleSections(journey.questionnaire.definition, journey.draft.answers)[0] : 0;
+    res.redirect(303, `${base(res, slug)}/s/${(first ?? 0) + 1}`);
+  });
+
+  router.get('/q/:slug/s/:n', async (req, res) => {
+    const journey = await withDraft(req, res);
+    if (!journey) return;
+    const index = sectionIndex(req, journey);
+    const doc = journey.questionnaire.definition;
+    if (!visibleSections(doc, journey.draft.answers).includes(index)) {
+      const next = visibleSections(doc, journey.draft.answers).find((i) => i > index);
+      return res.redirect(303, next === undefined ? `${base(res, journey.questionnaire.slug)}/check` : `${base(res, journey.questionnaire.slug)}/s/${next + 1}`);
+    }
+    renderSection(res, journey, index, sectionFormValues(doc, index, journey.draft.answers), []);
+  });
+
+  router.post('/q/:slug/s/:n', async (req, res) => {
+    const journey = await withDraft(req, res);
+    if (!journey) return;
+    const index = sectionIndex(req, journey);
+    const section = journey.questionnaire.definition.sections[index] as Section;
+    const { form, action } = parseSectionForm(req.body, sectionFields(section));
+    const result = await answering.saveSection(journey, index, form, action);
+    const slug = journey.questionnaire.slug;
+    if (result.kind === 'invalid') return renderSection(res, journey, index, form, result.errors);
+    if (result.kind === 'saved') {
+      setFlash(res, { kind: 'resume', slug, code: result.resumeCode });
+      return res.redirect(303, `${base(res, slug)}/saved`);
+    }
+    if (result.kind === 'check') return res.redirect(303, `${base(res, slug)}/check`);
+    res.redirect(303, result.index < 0 ? base(res, slug) : `${base(res, slug)}/s/${result.index + 1}`);
+  });
+
+  router.get('/q/:slug/check', async (req, res) => {
+    const journey = await withDraft(req, res);
+    if (!journey) return;
+    const doc = journey.questionnaire.definition;
+    const content = contentContext(doc, lang(res), res.locals.t);
+    res.render('pages/public/check', {
+      doc,
+      content,
+      slug: journey.questionnaire.slug,
+      sections: summaryRows(doc, journey.draft.answers, content),
+    });
+  });
+
+  router.post('/q/:slug/submit', async (req, res) => {
+    parseEmptyForm(req.body);
+    const journey = await withDraft(req, res);
+    if (!journey) return;
+    const slug = journey.questionnaire.slug;
+    const result = await answering.submit(journey, lang(res));
+    if (result.kind === 'incomplete') return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
+    res.clearCookie(COOKIES.draft(slug), cookieOptions(settings.secureCookies));
+    setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
+    res.redirect(303, `${base(res, slug)}/done`);
+  });
+
+  router.get('/q/:slug/done', async (req, res) => {
+    const slug = slugOf(req);
+    const questionnaire = await answering.startPage(slug);
+    const doc = questionnaire.definition;
+    res.render('pages/public/done', {
+      doc,
+      slug,
+      content: contentContext(doc, lang(res), res.locals.t),
+      receipt: takeFlash(req, res, 'receipt', slug),
+    });
+  });
+
+  router.get('/q/:slug/saved', async (req, res) => {
+    const slug = slugOf(req);
+    const questionnaire = await answering.startPage(slug);
+    const doc = questionnaire.definition;
+    const code = takeFlash(req, res, 'resume', slug);
+    if (!code) return res.redirect(303, `${base(res, slug)}/resume`);
+    res.render('pages/public/saved', { doc, slug, content: contentContext(doc, lang(res), res.locals.t), code });
+  });
+
+  const renderResume = (res: Response, slug: string, doc: Journey['questionnaire']['definition'], error?: string, typed = '') =>
+    res.status(error ? 400 : 200).render('pages/public/resume', {
+      doc,
+      slug,
+      content: contentContext(doc, lang(res), res.locals.t),
+      error: error && res.locals.t(error),
+      typed,
+    });
+
+  router.get('/q/:slug/resume', async (req, res) => {
+    const questionnaire = await answering.startPage(slugOf(req));
+    renderResume(res, questionnaire.slug, questionnaire.definition);
+  });
+
+  router.post('/q/:slug/resume', async (req, res) => {
+    const questionnaire = await answering.startPage(slugOf(req));
+    const slug = questionnaire.slug;
+    const parsed = parseCodeForm(req.body);
+    if ('error' in parsed) return renderResume(res, slug, questionnaire.definition, parsed.error, parsed.typed);
+    const token = await answering.resume(slug, parsed.code);
+    if (!token) return renderResume(res, slug, questionnaire.definition, 'errors.resume_not_found', parsed.code);
+    setDraftCookie(res, slug, token);
+    const journey = await answering.journey(slug, token);
+    const first = visibleSections(journey.questionnaire.definition, journey.draft?.answers ?? {})[0] ?? 0;
+    res.redirect(303, `${base(res, slug)}/s/${first + 1}`);
+  });
+
+  return router;
+}
