@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const responseCount = async () => Number((await t.db('responses').count('* as n').first())?.n);
+
+describe('a citizen answering the demo questionnaire', () => {
+  it.each(['en', 'pl', 'ar'])('completes it in %s and gets a receipt code', async (lang) => {
+    const before = await responseCount();
+    const receipt = await completeDemo(new Citizen(t.app), lang);
+    expect(receipt).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(await responseCount()).toBe(before + 1);
+    const stored = await t.db('responses').orderBy('id').select('language');
+    expect(stored.map((r) => r.language)).toContain(lang);
+  });
+
+  it('shows the progress "Section 2 of 5" in the citizen language', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.begin('en');
+    await citizen.answer('en', 1, DEMO_ANSWERS[0]!);
+    await citizen.get(`/en/q/${DEMO}/s/2`);
+    expect(citizen.html).toContain('Section 2 of 5');
+    await citizen.get(`/pl/q/${DEMO}/s/2`);
+    expect(citizen.html).toMatch(/<html lang="pl" dir="ltr">/);
+  });
+
+  it('renders Arabic pages right to left', async () => {
+    const citizen = new Citizen(t.app);
+    const res = await citizen.get(`/ar/q/${DEMO}`);
+    expect(res.status).toBe(200);
+    expect(citizen.html).toMatch(/<html lang="ar" dir="rtl">/);
+  });
+});
