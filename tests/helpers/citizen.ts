@@ -97,7 +97,7 @@ export const DEMO_ANSWERS: Fields[] = [
     gender: 'prefer_not',
     country_of_residence: 'pl',
     area: 'town',
-    comments: 'Write to me at jan.kowalski@example.org or call +48 601 234 567. My PESEL is 85010112345.',
+    comments: 'Write to me at jan.kowalski@example.org or call +48 601 234 567. My account is PL61109010140000071219812874.',
   },
 ];
 

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
+
+/**
+ * DESIGN.md §4.1: what is stored with an answer is only the answers (banded, redacted), the
+ * version, the language, a random id, the ISO week and a random record key.
+ */
+let t: TestApp;
+const IP = '203.0.113.77';
+const USER_AGENT = 'SpyBrowser/9.9 (unique-agent-marker)';
+const REFERRER = 'https://tracker.example/unique-referrer-marker';
+let receipt = '';
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const citizen = new Citizen(t.app, { 'X-Forwarded-For': IP, 'User-Agent': USER_AGENT, Referer: REFERRER });
+  receipt = await completeDemo(citizen, 'pl');
+});
+afterAll(async () => t.close());
+
+const RESPONSE_TABLES = ['responses', 'answers'];
+
+describe('anonymity by construction', () => {
+  it('response tables have only the allowed columns, none of them a time, IP, agent, session or sequence', async () => {
+    const columns = await t.db('information_schema.columns')
+      .whereIn('table_name', RESPONSE_TABLES)
+      .andWhere('table_schema', 'public')
+      .select('table_name', 'column_name', 'data_type', 'column_default')
+      .orderBy(['table_name', 'column_name']);
+    const names = columns.map((c) => `${c.table_name}.${c.column_name}`);
+    expect(names).toEqual([
+      'answers.item',
+      'answers.ordinal',
+      'answers.question_key',
+      'answers.questionnaire_id',
+      'answers.response_id',
+      'answers.value',
+      'responses.id',
+      'responses.iso_week',
+      'responses.language',
+      'responses.questionnaire_id',
+      'responses.receipt_hash',
+      'responses.record_key',
+      'responses.version_id',
+    ]);
+    for (const column of columns) {
+      expect(column.data_type, `${column.column_name} must not be a time`).not.toMatch(/time|date|interval|inet|cidr/);
+      expect(String(column.column_default ?? ''), `${column.column_name} must not be a sequence`).not.toMatch(/nextval|now\(\)/);
+      expect(column.column_name).not.toMatch(/(^|_)(ip|ip_address|address|agent|user_agent|referr\w*|session\w*|created_at|updated_at|timestamp|email|cookie)($|_)/);
+    }
+  });
+
+  it('the stored response holds the ISO week, the language and a random id and key only', async () => {
+    const [response] = await t.db('responses').select('*');
+    expect(response.iso_week).toMatch(/^\d{4}-W\d{2}$/);
+    expect(response.language).toBe('pl');
+    expect(response.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(response.record_key).toBeGreaterThanOrEqual(0);
+    expect(response.record_key).toBeLessThan(1);
+    expect(response.receipt_hash).not.toContain(receipt);
+    expect(response.receipt_hash).not.toContain(receipt.replace(/-/g, ''));
+  });
+
+  it('nothing anywhere in the database holds the IP, user agent, referrer or receipt code', async () => {
+    const tables = await t.db('information_schema.tables').where('table_schema', 'public').pluck('table_name');
+    for (const table of tables) {
+      const rows = await t.db(table).select('*');
+      const dump = JSON.stringify(rows);
+      for (const secret of [IP, USER_AGENT, 'unique-referrer-marker', receipt]) {
+        expect(dump, `${table} contains ${secret}`).not.toContain(secret);
+      }
+    }
+  });
+
+  it('numbers are stored as bands and free text is redacted', async () => {
+    const answers = await t.db('answers').select('question_key', 'item', 'value').orderBy('ordinal');
+    const age = answers.find((a) => a.question_key === 'age');
+    expect(age?.value).toBe('age_35_44');
+    expect(JSON.stringify(answers)).not.toContain('37');
+    const comments = answers.find((a) => a.question_key === 'comments')?.value as string;
+    expect(comments).toContain('[email]');
+    expect(comments).toContain('[phone]');
+    expect(comments).toContain('[number]');
+    expect(comments).not.toMatch(/kowalski@|601 234 567|61109010140000071219812874/);
+  });
+
+  it('the draft is deleted on submission', async () => {
+    expect(Number((await t.db('drafts').count('* as n').first())?.n)).toBe(0);
+  });
+
+  it('logs carry no IP, user agent, referrer, answers or codes', () => {
+    const logs = t.logs.join('\n');
+    expect(t.logs.length).toBeGreaterThan(5);
+    for (const secret of [IP, USER_AGENT, 'unique-referrer-marker', receipt, 'somewhat_familiar', 'kowalski']) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+
+  it('the only cookies are the strictly necessary draft, CSRF and language ones, session-only and HttpOnly', async () => {
+    const citizen = new Citizen(t.app);
+    const start = await citizen.get(`/en/q/${DEMO}`);
+    const began = await citizen.post(`/en/q/${DEMO}/start`);
+    const cookies = [...(start.headers['set-cookie'] ?? []), ...(began.headers['set-cookie'] ?? [])] as string[];
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/^consulta_(csrf|lang|draft_genomic-data-sharing)=/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Lax/);
+      expect(cookie).not.toMatch(/Expires|Max-Age/);
+    }
+  });
+});

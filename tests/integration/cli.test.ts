@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATHS, ROOT } from '../../src/paths.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+const run = promisify(execFile);
+let t: TestApp;
+let databaseUrl: string;
+const folder = mkdtempSync(join(tmpdir(), 'consulta-cli-'));
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const { host, port, user, password, database } = t.db.client.config.connection as unknown as Record<string, string>;
+  databaseUrl = (t.db.client.config.connection as { connectionString?: string }).connectionString ?? `postgres://${user}:${password}@${host}:${port}/${database}`;
+});
+afterAll(async () => t.close());
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: ROOT,
+      // vitest puts Vite's BASE_URL ('/') into the environment; the CLI must not see it.
+      env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the command line', () => {
+  it('imports a valid definition as a new version and exports it back', async () => {
+    const demo = JSON.parse(readFileSync(PATHS.demoQuestionnaire, 'utf8'));
+    const file = join(folder, 'copy.json');
+    writeFileSync(file, JSON.stringify({ ...demo, slug: 'cli-copy' }));
+    const imported = await cli('questionnaire:import', file);
+    expect(imported.stdout).toContain('Imported "cli-copy" as version 1 (open)');
+    const again = await cli('questionnaire:import', file, '--status', 'draft');
+    expect(again.stdout).toContain('version 2 (draft)');
+    const exported = await cli('questionnaire:export', 'cli-copy');
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout).slug).toBe('cli-copy');
+  });
+
+  it('refuses an invalid definition and prints each error with its JSON path', async () => {
+    const demo = JSON.parse(readFileSync(PATHS.demoQuestionnaire, 'utf8'));
+    demo.slug = 'broken';
+    demo.sections[1].questions[1].condition.question = 'age';
+    delete demo.sections[0].questions[1].text.pl;
+    const file = join(folder, 'broken.json');
+    writeFileSync(file, JSON.stringify(demo));
+    const result = await cli('questionnaire:import', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('$.sections[1].questions[1].condition: condition refers to question "age", which is not in an earlier section');
+    expect(result.stderr).toContain('$.sections[0].questions[1].text: missing text in: pl');
+    expect(await t.db('questionnaires').where('slug', 'broken').first()).toBeUndefined();
+  });
+
+  it('closes a questionnaire', async () => {
+    const result = await cli('questionnaire:status', 'genomic-data-sharing', 'closed');
+    expect(result.stdout).toContain('is now closed');
+    expect((await t.db('questionnaires').where('slug', 'genomic-data-sharing').first()).status).toBe('closed');
+  });
+
+  it('explains unknown commands', async () => {
+    const result = await cli('frobnicate');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown command');
+  });
+});

@@ -1,0 +1,43 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Citizen, completeDemo } from '../helpers/citizen.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ rateLimits: { postsPerMinute: 1000, submitsPer10Minutes: 2 } });
+});
+afterAll(async () => t.close());
+
+describe('rate limits on submission', () => {
+  it('refuse the third submission from one address in ten minutes with a translated 429', async () => {
+    const headers = { 'X-Forwarded-For': '198.51.100.9' };
+    await completeDemo(new Citizen(t.app, headers), 'en');
+    await completeDemo(new Citizen(t.app, headers), 'en');
+    await expect(completeDemo(new Citizen(t.app, headers), 'en')).rejects.toThrow(/429/);
+    const withdraw = new Citizen(t.app, headers);
+    await withdraw.get('/el/withdraw');
+    const res = await withdraw.post('/el/withdraw', { code: 'AAAA-BBBB-CCCC-DDDD' });
+    expect(res.status).toBe(429);
+    expect(withdraw.html).toMatch(/<html lang="el"/);
+  });
+
+  it('are shared between app processes through the database, and store no address', async () => {
+    const headers = { 'X-Forwarded-For': '198.51.100.10' };
+    const secondProcess = createApp(t.deps);
+    await completeDemo(new Citizen(t.app, headers), 'en');
+    await completeDemo(new Citizen(secondProcess, headers), 'en');
+    const third = new Citizen(secondProcess, headers);
+    await third.get('/en/withdraw');
+    expect((await third.post('/en/withdraw', { code: 'AAAA-BBBB-CCCC-DDDD' })).status).toBe(429);
+    const keys = JSON.stringify(await t.db('rate_limits').select('key'));
+    expect(keys).not.toContain('198.51.100');
+  });
+
+  it('do not count another address', async () => {
+    const res = await request(t.app).get('/healthz');
+    expect(res.status).toBe(200);
+    await completeDemo(new Citizen(t.app, { 'X-Forwarded-For': '192.0.2.44' }), 'en');
+  });
+});

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const count = async (table: string) => Number((await t.db(table).count('* as n').first())?.n);
+
+describe('save and resume later', () => {
+  it('gives a resume code that brings the answers back in another browser', async () => {
+    const first = new Citizen(t.app);
+    await first.begin('de');
+    await first.answer('de', 1, DEMO_ANSWERS[0]!);
+    const saved = await first.answer('de', 2, { 'willingness.own_doctor': 'willing' }, 'save');
+    expect(saved.status).toBe(303);
+    await first.get(saved.headers.location as string);
+    const code = /id="resume-code"><strong>([0-9A-Z-]+)</.exec(first.html)?.[1];
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+
+    const second = new Citizen(t.app);
+    await second.get(`/de/q/${DEMO}/resume`);
+    const resumed = await second.post(`/de/q/${DEMO}/resume`, { code: code!.toLowerCase().replace(/-/g, ' ') });
+    expect(resumed.status).toBe(303);
+    await second.get(`/de/q/${DEMO}/s/1`);
+    expect(second.html).toMatch(/id="f-familiarity-somewhat_familiar"[^>]*checked/);
+    await second.get(`/de/q/${DEMO}/s/2`);
+    expect(second.html).toMatch(/id="f-willingness--own_doctor-willing"[^>]*checked/);
+  });
+
+  it('a resume code works once: the first browser loses the draft, the code cannot be reused', async () => {
+    const first = new Citizen(t.app);
+    await first.begin('en');
+    const saved = await first.answer('en', 1, DEMO_ANSWERS[0]!, 'save');
+    await first.get(saved.headers.location as string);
+    const code = /id="resume-code"><strong>([0-9A-Z-]+)</.exec(first.html)?.[1] as string;
+    const second = new Citizen(t.app);
+    await second.get(`/en/q/${DEMO}/resume`);
+    expect((await second.post(`/en/q/${DEMO}/resume`, { code })).status).toBe(303);
+    const third = new Citizen(t.app);
+    await third.get(`/en/q/${DEMO}/resume`);
+    const again = await third.post(`/en/q/${DEMO}/resume`, { code });
+    expect(again.status).toBe(400);
+    expect(third.html).toContain('No saved answers were found');
+    expect((await first.get(`/en/q/${DEMO}/s/1`)).status).toBe(303);
+  });
+
+  it('explains a mistyped code in the citizen language', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.get(`/pl/q/${DEMO}/resume`);
+    const res = await citizen.post(`/pl/q/${DEMO}/resume`, { code: 'abc' });
+    expect(res.status).toBe(400);
+    expect(citizen.html).toContain('href="#code"');
+    expect(citizen.html).toMatch(/<html lang="pl"/);
+    expect(citizen.html).toContain('value="abc"');
+  });
+
+  it('expired drafts cannot be resumed and are purged', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.begin('en');
+    await t.db('drafts').update({ expires_at: t.db.raw("now() - interval '1 minute'") });
+    expect((await citizen.get(`/en/q/${DEMO}/s/1`)).status).toBe(303);
+    expect(await t.deps.repositories.drafts.deleteExpired()).toBeGreaterThan(0);
+    expect(await count('drafts')).toBe(0);
+  });
+});
+
+describe('withdrawal with the receipt code', () => {
+  it('deletes the response and all its answers', async () => {
+    const receipt = await completeDemo(new Citizen(t.app), 'en');
+    const responses = await count('responses');
+    const answers = await count('answers');
+    const citizen = new Citizen(t.app);
+    await citizen.get('/fr/withdraw');
+    const res = await citizen.post('/fr/withdraw', { code: receipt });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/fr/withdraw/done');
+    expect(await count('responses')).toBe(responses - 1);
+    expect(await count('answers')).toBeLessThan(answers);
+    expect(await t.db('answers').whereNotIn('response_id', t.db('responses').select('id')).count('* as n').first()).toEqual({ n: '0' });
+  });
+
+  it('says so when the code is unknown, and deletes nothing', async () => {
+    await completeDemo(new Citizen(t.app), 'en');
+    const responses = await count('responses');
+    const citizen = new Citizen(t.app);
+    await citizen.get('/en/withdraw');
+    const res = await citizen.post('/en/withdraw', { code: 'AAAA-BBBB-CCCC-DDDD' });
+    expect(res.status).toBe(400);
+    expect(citizen.html).toContain('No answers were found for this receipt code');
+    expect(await count('responses')).toBe(responses);
+  });
+
+  it('the receipt is shown once: reloading the thank-you page does not show it again', async () => {
+    const citizen = new Citizen(t.app);
+    const receipt = await completeDemo(citizen, 'en');
+    await citizen.get(`/en/q/${DEMO}/done`);
+    expect(citizen.html).not.toContain(receipt);
+    expect(citizen.html).toContain('cannot be shown again');
+  });
+});
