@@ -15,7 +15,10 @@ import { pagesRouter } from './web/public/pages.js';
 import { isLanguageCode } from './domain/languages.js';
 
 /** Builds the Express app from its dependencies; opens nothing and reads no environment. */
-export function createApp(deps: Deps, translations: Translations = createTranslations(PATHS.locales)): Express {
+export function createApp(
+  deps: Deps,
+  translations: Translations = createTranslations(PATHS.locales),
+): Express {
   const { settings } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -27,15 +30,30 @@ export function createApp(deps: Deps, translations: Translations = createTransla
 
   app.use(requestLog(deps.logger));
   app.use(securityHeaders(settings.secureCookies));
-  app.use('/public', express.static(PATHS.public, { maxAge: settings.production ? '1d' : 0, index: false }));
+  app.use(
+    '/public',
+    express.static(PATHS.public, { maxAge: settings.production ? '1d' : 0, index: false }),
+  );
   app.use(healthRouter(deps.db));
   app.use(cookieParser());
   app.use(locale(translations, settings.secureCookies));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   app.use(csrf(settings.secret, settings.secureCookies));
 
-  const posts = sharedRateLimit({ db: deps.db, secret: settings.secret, name: 'posts', windowMs: 60_000, limit: settings.rateLimits.postsPerMinute });
-  const submits = sharedRateLimit({ db: deps.db, secret: settings.secret, name: 'submits', windowMs: 600_000, limit: settings.rateLimits.submitsPer10Minutes });
+  const posts = sharedRateLimit({
+    db: deps.db,
+    secret: settings.secret,
+    name: 'posts',
+    windowMs: 60_000,
+    limit: settings.rateLimits.postsPerMinute,
+  });
+  const submits = sharedRateLimit({
+    db: deps.db,
+    secret: settings.secret,
+    name: 'submits',
+    windowMs: 600_000,
+    limit: settings.rateLimits.submitsPer10Minutes,
+  });
   app.post('/:lang/*rest', posts);
   app.post(['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'], submits);
 
@@ -43,7 +61,9 @@ export function createApp(deps: Deps, translations: Translations = createTransla
   app.get('/q/:slug', async (req, res) => {
     const slug = String(req.params.slug);
     const chosen = requestedLanguage(req).lang;
-    const questionnaire = chosen ? undefined : await deps.repositories.questionnaires.findPublished(slug);
+    const questionnaire = chosen
+      ? undefined
+      : await deps.repositories.questionnaires.findPublished(slug);
     const lang = chosen ?? questionnaire?.definition.defaultLanguage ?? 'en';
     res.redirect(302, `/${lang}/q/${encodeURIComponent(slug)}`);
   });
@@ -51,7 +71,9 @@ export function createApp(deps: Deps, translations: Translations = createTransla
   const localised = express.Router({ mergeParams: true });
   localised.use(pagesRouter(deps));
   localised.use(journeyRouter(deps));
-  app.use('/:lang', (req, res, next) => (isLanguageCode(String(req.params.lang)) ? localised(req, res, next) : next()));
+  app.use('/:lang', (req, res, next) =>
+    isLanguageCode(String(req.params.lang)) ? localised(req, res, next) : next(),
+  );
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

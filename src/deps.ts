@@ -20,7 +20,12 @@ export interface AppSettings {
 }
 
 /** Builds everything the app needs from one database URL; the caller owns closing `db`. */
-export function buildDeps(options: { databaseUrl: string; config: Config; secret: string; logger: Logger }) {
+export function buildDeps(options: {
+  databaseUrl: string;
+  config: Config;
+  secret: string;
+  logger: Logger;
+}) {
   const { config } = options;
   const db: Db = createDb(options.databaseUrl, config.DATABASE_POOL_MAX);
   return depsFromDb(db, {
@@ -40,7 +45,10 @@ export function buildDeps(options: { databaseUrl: string; config: Config; secret
   });
 }
 
-export function depsFromDb(db: Db, options: { logger: Logger; draftTtlHours: number; settings: AppSettings }) {
+export function depsFromDb(
+  db: Db,
+  options: { logger: Logger; draftTtlHours: number; settings: AppSettings },
+) {
   const questionnaires = questionnaireRepository(db);
   const drafts = draftRepository(db);
   const responses = responseRepository(db);
@@ -49,7 +57,12 @@ export function depsFromDb(db: Db, options: { logger: Logger; draftTtlHours: num
     logger: options.logger,
     settings: options.settings,
     repositories: { questionnaires, drafts, responses },
-    answering: answeringService({ questionnaires, drafts, responses, draftTtlHours: options.draftTtlHours }),
+    answering: answeringService({
+      questionnaires,
+      drafts,
+      responses,
+      draftTtlHours: options.draftTtlHours,
+    }),
     questionnaireAdmin: questionnaireService({ questionnaires }),
   };
 }

@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config, (message) => logger.debug({ postgres: message }));
   if (database.dataDir) logger.info({ dataDir: database.dataDir }, 'using the embedded PostgreSQL');
-  const deps = buildDeps({ databaseUrl: database.url, config, secret: resolveSecret(config), logger });
+  const deps = buildDeps({
+    databaseUrl: database.url,
+    config,
+    secret: resolveSecret(config),
+    logger,
+  });
   const applied = await migrateLatest(deps.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   if (config.SEED_DEMO) {
@@ -32,12 +37,15 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   logger.info({ ms: Date.now() - started, port }, 'listening');
-  console.log(`\nConsulta is running: http://${host}:${port}/\nDemo questionnaire: http://${host}:${port}/en/q/${DEMO_SLUG}\n`);
+  console.log(
+    `\nConsulta is running: http://${host}:${port}/\nDemo questionnaire: http://${host}:${port}/en/q/${DEMO_SLUG}\n`,
+  );
 
   const housekeeping = setInterval(() => {
-    void Promise.all([deps.repositories.drafts.deleteExpired(), PgRateLimitStore.purgeExpired(deps.db)]).catch((err: unknown) =>
-      logger.warn({ err }, 'housekeeping failed'),
-    );
+    void Promise.all([
+      deps.repositories.drafts.deleteExpired(),
+      PgRateLimitStore.purgeExpired(deps.db),
+    ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
   }, 10 * 60_000);
   housekeeping.unref();
 

@@ -52,7 +52,11 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { status: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      status: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...args] = positionals;
   if (!command || values.help) {
@@ -75,12 +79,12 @@ async function main(argv: string[]): Promise<number> {
     case 'questionnaire:import': {
       const file = args[0];
       const status = STATUS.safeParse(values.status ?? 'open');
-      if (!file || !status.success) return usageError('questionnaire:import needs a file and a valid --status');
+      if (!file || !status.success)
+        return usageError('questionnaire:import needs a file and a valid --status');
       return withDb(async (db) => {
-        const result = await questionnaireService({ questionnaires: questionnaireRepository(db) }).importFile(
-          file,
-          status.data as QuestionnaireStatus,
-        );
+        const result = await questionnaireService({
+          questionnaires: questionnaireRepository(db),
+        }).importFile(file, status.data as QuestionnaireStatus);
         if (!result.ok) {
           console.error(`${file} is not a valid questionnaire:`);
           for (const error of result.errors) console.error(`  ${error.path}: ${error.message}`);
@@ -95,7 +99,9 @@ async function main(argv: string[]): Promise<number> {
       const slug = args[0];
       if (!slug) return usageError('questionnaire:export needs a slug');
       return withDb(async (db) => {
-        const definition = await questionnaireService({ questionnaires: questionnaireRepository(db) }).export(slug);
+        const definition = await questionnaireService({
+          questionnaires: questionnaireRepository(db),
+        }).export(slug);
         if (!definition) {
           console.error(`No questionnaire "${slug}".`);
           return 2;
@@ -109,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
     case 'questionnaire:status': {
       const [slug, wanted] = args;
       const status = STATUS.safeParse(wanted);
-      if (!slug || !status.success) return usageError('questionnaire:status needs a slug and open|closed|draft|archived');
+      if (!slug || !status.success)
+        return usageError('questionnaire:status needs a slug and open|closed|draft|archived');
       return withDb(async (db) => {
         const changed = await questionnaireRepository(db).setStatus(slug, status.data);
         console.log(changed ? `"${slug}" is now ${status.data}.` : `No questionnaire "${slug}".`);

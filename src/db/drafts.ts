@@ -41,7 +41,9 @@ export function draftRepository(db: Db) {
     },
 
     async saveAnswers(tokenHash: string, answers: Answers): Promise<void> {
-      await db('drafts').where('token_hash', tokenHash).update({ answers: JSON.stringify(answers) });
+      await db('drafts')
+        .where('token_hash', tokenHash)
+        .update({ answers: JSON.stringify(answers) });
     },
 
     async setResumeHash(tokenHash: string, resumeHash: string): Promise<void> {

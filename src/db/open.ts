@@ -28,7 +28,10 @@ async function answers(url: string): Promise<boolean> {
  * The database to use: DATABASE_URL when set; otherwise the embedded cluster, reusing it when
  * another process (the server, a CLI command) already runs it.
  */
-export async function openDatabase(config: Config, log: (message: string) => void = () => {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: (message: string) => void = () => {},
+): Promise<OpenedDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, close: async () => {} };
   const dataDir = resolveDataDir(config.EMBEDDED_PG_DIR);
   const passwordFile = `${dataDir}.password`;
@@ -37,6 +40,10 @@ export async function openDatabase(config: Config, log: (message: string) => voi
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/consulta`;
     if (await answers(url)) return { url, dataDir, close: async () => {} };
   }
-  const embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, onLog: log });
+  const embedded = await startEmbeddedPostgres({
+    dir: config.EMBEDDED_PG_DIR,
+    port: config.EMBEDDED_PG_PORT,
+    onLog: log,
+  });
   return { url: embedded.url, dataDir: embedded.dataDir, close: () => embedded.stop() };
 }

@@ -53,7 +53,9 @@ export function questionnaireRepository(db: Db) {
     },
 
     async listOpen(): Promise<PublishedQuestionnaire[]> {
-      const rows = (await published().where('q.status', 'open').orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Row[];
+      const rows = (await published()
+        .where('q.status', 'open')
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Row[];
       return rows.map(toModel);
     },
 
@@ -61,33 +63,50 @@ export function questionnaireRepository(db: Db) {
      * Stores a definition as the next version of its questionnaire (created if new) and
      * publishes it with the given status. Earlier versions stay, so answers keep their version.
      */
-    async publishVersion(definition: Questionnaire, status: QuestionnaireStatus): Promise<PublishedQuestionnaire> {
+    async publishVersion(
+      definition: Questionnaire,
+      status: QuestionnaireStatus,
+    ): Promise<PublishedQuestionnaire> {
       return db.transaction(async (trx) => {
-        let questionnaire = (await trx('questionnaires').where('slug', definition.slug).forUpdate().first()) as
-          | { id: string }
-          | undefined;
+        let questionnaire = (await trx('questionnaires')
+          .where('slug', definition.slug)
+          .forUpdate()
+          .first()) as { id: string } | undefined;
         if (!questionnaire) {
           [questionnaire] = (await trx('questionnaires')
             .insert({ slug: definition.slug, country: definition.country, status })
             .returning('id')) as { id: string }[];
         }
         const id = (questionnaire as { id: string }).id;
-        const last = (await trx('questionnaire_versions').where('questionnaire_id', id).max('version as max').first()) as
-          | { max: number | null }
-          | undefined;
+        const last = (await trx('questionnaire_versions')
+          .where('questionnaire_id', id)
+          .max('version as max')
+          .first()) as { max: number | null } | undefined;
         const version = (last?.max ?? 0) + 1;
         const [created] = (await trx('questionnaire_versions')
-          .insert({ questionnaire_id: id, version, definition: JSON.stringify(definition), published_at: trx.fn.now() })
+          .insert({
+            questionnaire_id: id,
+            version,
+            definition: JSON.stringify(definition),
+            published_at: trx.fn.now(),
+          })
           .returning('id')) as { id: string }[];
         await trx('questionnaires')
           .where('id', id)
-          .update({ published_version_id: created!.id, status, country: definition.country, updated_at: trx.fn.now() });
+          .update({
+            published_version_id: created!.id,
+            status,
+            country: definition.country,
+            updated_at: trx.fn.now(),
+          });
         return { id, slug: definition.slug, status, versionId: created!.id, version, definition };
       });
     },
 
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {
-      const changed = await db('questionnaires').where('slug', slug).update({ status, updated_at: db.fn.now() });
+      const changed = await db('questionnaires')
+        .where('slug', slug)
+        .update({ status, updated_at: db.fn.now() });
       return changed > 0;
     },
   };

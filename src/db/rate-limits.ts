@@ -36,11 +36,15 @@ export class PgRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await this.db('rate_limits').where('key', this.prefix + key).decrement('hits', 1);
+    await this.db('rate_limits')
+      .where('key', this.prefix + key)
+      .decrement('hits', 1);
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.db('rate_limits').where('key', this.prefix + key).delete();
+    await this.db('rate_limits')
+      .where('key', this.prefix + key)
+      .delete();
   }
 
   /** Removes expired counters; called now and then so the table stays small. */

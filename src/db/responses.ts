@@ -50,9 +50,10 @@ export function responseRepository(db: Db) {
     },
 
     async count(questionnaireId: string): Promise<number> {
-      const row = (await db('responses').where('questionnaire_id', questionnaireId).count('* as n').first()) as
-        | { n: string }
-        | undefined;
+      const row = (await db('responses')
+        .where('questionnaire_id', questionnaireId)
+        .count('* as n')
+        .first()) as { n: string } | undefined;
       return Number(row?.n ?? 0);
     },
   };

@@ -22,13 +22,16 @@ export function bandCoverageProblems(bands: readonly Band[], min: number, max: n
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
   if (!first || !last) return ['at least one band is needed'];
-  if (first.min !== min) problems.push(`bands start at ${first.min} but the allowed range starts at ${min}`);
-  if (last.max !== max) problems.push(`bands end at ${last.max} but the allowed range ends at ${max}`);
+  if (first.min !== min)
+    problems.push(`bands start at ${first.min} but the allowed range starts at ${min}`);
+  if (last.max !== max)
+    problems.push(`bands end at ${last.max} but the allowed range ends at ${max}`);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1] as Band;
     const band = sorted[i] as Band;
     if (band.min <= prev.max) problems.push(`bands "${prev.key}" and "${band.key}" overlap`);
-    else if (band.min > prev.max + 1) problems.push(`gap between bands "${prev.key}" and "${band.key}"`);
+    else if (band.min > prev.max + 1)
+      problems.push(`gap between bands "${prev.key}" and "${band.key}"`);
   }
   return problems;
 }

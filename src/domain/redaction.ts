@@ -8,6 +8,8 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d(?:[\s().\-/]{0,2}\d){6,}(?![\p{L}\p{N}])/gu;
 /** Any remaining run of five or more digits (postcodes are kept shorter than national ids). */
 const DIGITS = /\d{5,}/g;
+// Control characters other than tab and line breaks carry no meaning in an answer.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 export const REDACTED = { email: '[email]', phone: '[phone]', number: '[number]' } as const;

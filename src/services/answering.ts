@@ -36,7 +36,8 @@ export type SectionResult =
   | { kind: 'check' }
   | { kind: 'saved'; resumeCode: string };
 
-export type SubmitResult = { kind: 'submitted'; receiptCode: string } | { kind: 'incomplete'; index: number };
+export type SubmitResult =
+  { kind: 'submitted'; receiptCode: string } | { kind: 'incomplete'; index: number };
 
 /** A uniformly random number in [0, 1) from 53 random bits: the record key for cell-key perturbation. */
 function randomRecordKey(): number {
@@ -49,14 +50,21 @@ function randomRecordKey(): number {
 function ensureOpen(questionnaire: PublishedQuestionnaire): void {
   if (questionnaire.status === 'open') return;
   const { title, defaultLanguage } = questionnaire.definition;
-  throw new NotOpenError(title, defaultLanguage, questionnaire.status === 'draft' ? 'not-yet-open' : 'closed');
+  throw new NotOpenError(
+    title,
+    defaultLanguage,
+    questionnaire.status === 'draft' ? 'not-yet-open' : 'closed',
+  );
 }
 
 export function answeringService(deps: AnsweringDeps) {
   const definitions = new Map<string, PublishedQuestionnaire>();
 
   /** Versions never change once published, so each is read from the database once. */
-  async function version(versionId: string, current: PublishedQuestionnaire): Promise<PublishedQuestionnaire> {
+  async function version(
+    versionId: string,
+    current: PublishedQuestionnaire,
+  ): Promise<PublishedQuestionnaire> {
     if (versionId === current.versionId) return current;
     let found = definitions.get(versionId);
     if (!found) {
@@ -92,7 +100,11 @@ export function answeringService(deps: AnsweringDeps) {
       ensureOpen(questionnaire);
       const token = newToken();
       await deps.drafts.create(
-        { tokenHash: hashCode(token), questionnaireId: questionnaire.id, versionId: questionnaire.versionId },
+        {
+          tokenHash: hashCode(token),
+          questionnaireId: questionnaire.id,
+          versionId: questionnaire.versionId,
+        },
         deps.draftTtlHours,
       );
       return token;
@@ -103,14 +115,21 @@ export function answeringService(deps: AnsweringDeps) {
       const current = await published(slug);
       ensureOpen(current);
       const draft = token ? await deps.drafts.find(hashCode(token)) : undefined;
-      if (!draft || draft.questionnaireId !== current.id) return { questionnaire: current, draft: undefined };
+      if (!draft || draft.questionnaireId !== current.id)
+        return { questionnaire: current, draft: undefined };
       return { questionnaire: await version(draft.versionId, current), draft };
     },
 
-    async saveSection(journey: Journey & { draft: Draft }, index: number, form: FormValues, action: SectionAction): Promise<SectionResult> {
+    async saveSection(
+      journey: Journey & { draft: Draft },
+      index: number,
+      form: FormValues,
+      action: SectionAction,
+    ): Promise<SectionResult> {
       const doc = journey.questionnaire.definition;
       const outcome = applySection(doc, index, form, journey.draft.answers, action !== 'next');
-      if (outcome.errors.length > 0) return { kind: 'invalid', errors: outcome.errors, answers: outcome.answers };
+      if (outcome.errors.length > 0)
+        return { kind: 'invalid', errors: outcome.errors, answers: outcome.answers };
       await deps.drafts.saveAnswers(journey.draft.tokenHash, outcome.answers);
       const visible = visibleSections(doc, outcome.answers);
       if (action === 'save') {

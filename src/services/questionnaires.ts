@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { validateQuestionnaire, type DefinitionError } from '../domain/questionnaire/validate.js';
-import type { PublishedQuestionnaire, QuestionnaireRepository, QuestionnaireStatus } from '../db/questionnaires.js';
+import type {
+  PublishedQuestionnaire,
+  QuestionnaireRepository,
+  QuestionnaireStatus,
+} from '../db/questionnaires.js';
 
 export type ImportResult =
-  | { ok: true; questionnaire: PublishedQuestionnaire }
-  | { ok: false; errors: DefinitionError[] };
+  { ok: true; questionnaire: PublishedQuestionnaire } | { ok: false; errors: DefinitionError[] };
 
 export function questionnaireService(deps: { questionnaires: QuestionnaireRepository }) {
   return {
@@ -12,7 +15,10 @@ export function questionnaireService(deps: { questionnaires: QuestionnaireReposi
     async import(input: unknown, status: QuestionnaireStatus = 'open'): Promise<ImportResult> {
       const result = validateQuestionnaire(input);
       if (!result.ok) return result;
-      return { ok: true, questionnaire: await deps.questionnaires.publishVersion(result.questionnaire, status) };
+      return {
+        ok: true,
+        questionnaire: await deps.questionnaires.publishVersion(result.questionnaire, status),
+      };
     },
 
     async importFile(path: string, status: QuestionnaireStatus = 'open'): Promise<ImportResult> {
@@ -20,7 +26,10 @@ export function questionnaireService(deps: { questionnaires: QuestionnaireReposi
       try {
         input = JSON.parse(await readFile(path, 'utf8'));
       } catch (error) {
-        return { ok: false, errors: [{ path: '$', message: `not a readable JSON file: ${(error as Error).message}` }] };
+        return {
+          ok: false,
+          errors: [{ path: '$', message: `not a readable JSON file: ${(error as Error).message}` }],
+        };
       }
       return this.import(input, status);
     },
@@ -33,11 +42,13 @@ export function questionnaireService(deps: { questionnaires: QuestionnaireReposi
     async seedIfAbsent(path: string, slug: string): Promise<'seeded' | 'present'> {
       if (await deps.questionnaires.findPublished(slug)) return 'present';
       const result = await this.importFile(path, 'open');
-      if (!result.ok) throw new Error(`demo questionnaire is invalid: ${JSON.stringify(result.errors)}`);
+      if (!result.ok)
+        throw new Error(`demo questionnaire is invalid: ${JSON.stringify(result.errors)}`);
       return 'seeded';
     },
 
-    setStatus: (slug: string, status: QuestionnaireStatus) => deps.questionnaires.setStatus(slug, status),
+    setStatus: (slug: string, status: QuestionnaireStatus) =>
+      deps.questionnaires.setStatus(slug, status),
   };
 }
 

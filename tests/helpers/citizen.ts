@@ -97,16 +97,24 @@ export const DEMO_ANSWERS: Fields[] = [
     gender: 'prefer_not',
     country_of_residence: 'pl',
     area: 'town',
-    comments: 'Write to me at jan.kowalski@example.org or call +48 601 234 567. My account is PL61109010140000071219812874.',
+    comments:
+      'Write to me at jan.kowalski@example.org or call +48 601 234 567. My account is PL61109010140000071219812874.',
   },
 ];
 
 /** Goes from the start page through every section, the check page and submission. */
-export async function completeDemo(citizen: Citizen, lang: string, answers: Fields[] = DEMO_ANSWERS): Promise<string> {
+export async function completeDemo(
+  citizen: Citizen,
+  lang: string,
+  answers: Fields[] = DEMO_ANSWERS,
+): Promise<string> {
   await citizen.begin(lang);
   for (const [i, fields] of answers.entries()) {
     const res = await citizen.answer(lang, i + 1, fields);
-    if (res.status !== 303) throw new Error(`section ${i + 1} answered with ${res.status}: ${citizen.html.slice(0, 2000)}`);
+    if (res.status !== 303)
+      throw new Error(
+        `section ${i + 1} answered with ${res.status}: ${citizen.html.slice(0, 2000)}`,
+      );
   }
   await citizen.get(`/${lang}/q/${DEMO}/check`);
   const submitted = await citizen.post(`/${lang}/q/${DEMO}/submit`);

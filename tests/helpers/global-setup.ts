@@ -22,7 +22,11 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -33,7 +37,11 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   if (external) return { url: external.replace(/\/+$/, ''), stop: async () => {} };
   const folder = mkdtempSync(join(tmpdir(), 'consulta-test-'));
   chmodSync(folder, 0o755);
-  const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dir: join(folder, 'pg'), port: await freePort(), database: 'postgres' });
+  const embedded: EmbeddedDatabase = await startEmbeddedPostgres({
+    dir: join(folder, 'pg'),
+    port: await freePort(),
+    database: 'postgres',
+  });
   return {
     url: embedded.url.replace(/\/postgres$/, ''),
     stop: async () => {
@@ -55,7 +63,11 @@ export default async function setup(project: TestProject) {
   await admin.query(`create database ${TEMPLATE_DATABASE}`);
   const db = createDb(`${server.url}/${TEMPLATE_DATABASE}`, 2);
   await migrateLatest(db);
-  const deps = depsFromDb(db, { logger: pino({ level: 'silent' }), draftTtlHours: 24, settings: testSettings() });
+  const deps = depsFromDb(db, {
+    logger: pino({ level: 'silent' }),
+    draftTtlHours: 24,
+    settings: testSettings(),
+  });
   await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
   await db.destroy();
   project.provide('pgServerUrl', server.url);

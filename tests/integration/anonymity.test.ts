@@ -14,7 +14,11 @@ let receipt = '';
 
 beforeAll(async () => {
   t = await createTestApp();
-  const citizen = new Citizen(t.app, { 'X-Forwarded-For': IP, 'User-Agent': USER_AGENT, Referer: REFERRER });
+  const citizen = new Citizen(t.app, {
+    'X-Forwarded-For': IP,
+    'User-Agent': USER_AGENT,
+    Referer: REFERRER,
+  });
   receipt = await completeDemo(citizen, 'pl');
 });
 afterAll(async () => t.close());
@@ -23,7 +27,8 @@ const RESPONSE_TABLES = ['responses', 'answers'];
 
 describe('anonymity by construction', () => {
   it('response tables have only the allowed columns, none of them a time, IP, agent, session or sequence', async () => {
-    const columns = await t.db('information_schema.columns')
+    const columns = await t
+      .db('information_schema.columns')
       .whereIn('table_name', RESPONSE_TABLES)
       .andWhere('table_schema', 'public')
       .select('table_name', 'column_name', 'data_type', 'column_default')
@@ -45,9 +50,16 @@ describe('anonymity by construction', () => {
       'responses.version_id',
     ]);
     for (const column of columns) {
-      expect(column.data_type, `${column.column_name} must not be a time`).not.toMatch(/time|date|interval|inet|cidr/);
-      expect(String(column.column_default ?? ''), `${column.column_name} must not be a sequence`).not.toMatch(/nextval|now\(\)/);
-      expect(column.column_name).not.toMatch(/(^|_)(ip|ip_address|address|agent|user_agent|referr\w*|session\w*|created_at|updated_at|timestamp|email|cookie)($|_)/);
+      expect(column.data_type, `${column.column_name} must not be a time`).not.toMatch(
+        /time|date|interval|inet|cidr/,
+      );
+      expect(
+        String(column.column_default ?? ''),
+        `${column.column_name} must not be a sequence`,
+      ).not.toMatch(/nextval|now\(\)/);
+      expect(column.column_name).not.toMatch(
+        /(^|_)(ip|ip_address|address|agent|user_agent|referr\w*|session\w*|created_at|updated_at|timestamp|email|cookie)($|_)/,
+      );
     }
   });
 
@@ -55,7 +67,9 @@ describe('anonymity by construction', () => {
     const [response] = await t.db('responses').select('*');
     expect(response.iso_week).toMatch(/^\d{4}-W\d{2}$/);
     expect(response.language).toBe('pl');
-    expect(response.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(response.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(response.record_key).toBeGreaterThanOrEqual(0);
     expect(response.record_key).toBeLessThan(1);
     expect(response.receipt_hash).not.toContain(receipt);
@@ -63,7 +77,10 @@ describe('anonymity by construction', () => {
   });
 
   it('nothing anywhere in the database holds the IP, user agent, referrer or receipt code', async () => {
-    const tables = await t.db('information_schema.tables').where('table_schema', 'public').pluck('table_name');
+    const tables = await t
+      .db('information_schema.tables')
+      .where('table_schema', 'public')
+      .pluck('table_name');
     for (const table of tables) {
       const rows = await t.db(table).select('*');
       const dump = JSON.stringify(rows);
@@ -74,7 +91,10 @@ describe('anonymity by construction', () => {
   });
 
   it('numbers are stored as bands and free text is redacted', async () => {
-    const answers = await t.db('answers').select('question_key', 'item', 'value').orderBy('ordinal');
+    const answers = await t
+      .db('answers')
+      .select('question_key', 'item', 'value')
+      .orderBy('ordinal');
     const age = answers.find((a) => a.question_key === 'age');
     expect(age?.value).toBe('age_35_44');
     expect(JSON.stringify(answers)).not.toContain('37');
@@ -92,7 +112,14 @@ describe('anonymity by construction', () => {
   it('logs carry no IP, user agent, referrer, answers or codes', () => {
     const logs = t.logs.join('\n');
     expect(t.logs.length).toBeGreaterThan(5);
-    for (const secret of [IP, USER_AGENT, 'unique-referrer-marker', receipt, 'somewhat_familiar', 'kowalski']) {
+    for (const secret of [
+      IP,
+      USER_AGENT,
+      'unique-referrer-marker',
+      receipt,
+      'somewhat_familiar',
+      'kowalski',
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });
@@ -101,7 +128,10 @@ describe('anonymity by construction', () => {
     const citizen = new Citizen(t.app);
     const start = await citizen.get(`/en/q/${DEMO}`);
     const began = await citizen.post(`/en/q/${DEMO}/start`);
-    const cookies = [...(start.headers['set-cookie'] ?? []), ...(began.headers['set-cookie'] ?? [])] as string[];
+    const cookies = [
+      ...(start.headers['set-cookie'] ?? []),
+      ...(began.headers['set-cookie'] ?? []),
+    ] as string[];
     expect(cookies.length).toBeGreaterThan(0);
     for (const cookie of cookies) {
       expect(cookie).toMatch(/^consulta_(csrf|lang|draft_genomic-data-sharing)=/);

@@ -14,18 +14,25 @@ const folder = mkdtempSync(join(tmpdir(), 'consulta-cli-'));
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { host, port, user, password, database } = t.db.client.config.connection as unknown as Record<string, string>;
-  databaseUrl = (t.db.client.config.connection as { connectionString?: string }).connectionString ?? `postgres://${user}:${password}@${host}:${port}/${database}`;
+  const { host, port, user, password, database } = t.db.client.config
+    .connection as unknown as Record<string, string>;
+  databaseUrl =
+    (t.db.client.config.connection as { connectionString?: string }).connectionString ??
+    `postgres://${user}:${password}@${host}:${port}/${database}`;
 });
 afterAll(async () => t.close());
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: ROOT,
-      // vitest puts Vite's BASE_URL ('/') into the environment; the CLI must not see it.
-      env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', ...args],
+      {
+        cwd: ROOT,
+        // vitest puts Vite's BASE_URL ('/') into the environment; the CLI must not see it.
+        env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -56,7 +63,9 @@ describe('the command line', () => {
     writeFileSync(file, JSON.stringify(demo));
     const result = await cli('questionnaire:import', file);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('$.sections[1].questions[1].condition: condition refers to question "age", which is not in an earlier section');
+    expect(result.stderr).toContain(
+      '$.sections[1].questions[1].condition: condition refers to question "age", which is not in an earlier section',
+    );
     expect(result.stderr).toContain('$.sections[0].questions[1].text: missing text in: pl');
     expect(await t.db('questionnaires').where('slug', 'broken').first()).toBeUndefined();
   });
@@ -64,7 +73,9 @@ describe('the command line', () => {
   it('closes a questionnaire', async () => {
     const result = await cli('questionnaire:status', 'genomic-data-sharing', 'closed');
     expect(result.stdout).toContain('is now closed');
-    expect((await t.db('questionnaires').where('slug', 'genomic-data-sharing').first()).status).toBe('closed');
+    expect(
+      (await t.db('questionnaires').where('slug', 'genomic-data-sharing').first()).status,
+    ).toBe('closed');
   });
 
   it('explains unknown commands', async () => {

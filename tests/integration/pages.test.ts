@@ -12,13 +12,18 @@ afterAll(async () => t.close());
 
 describe('language negotiation', () => {
   it('/q/{slug} goes to the language of Accept-Language', async () => {
-    const res = await request(t.app).get(`/q/${DEMO}`).set('Accept-Language', 'pl-PL,pl;q=0.9,en;q=0.5');
+    const res = await request(t.app)
+      .get(`/q/${DEMO}`)
+      .set('Accept-Language', 'pl-PL,pl;q=0.9,en;q=0.5');
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`/pl/q/${DEMO}`);
   });
 
   it('the cookie set by choosing a language wins over Accept-Language', async () => {
-    const res = await request(t.app).get(`/q/${DEMO}`).set('Accept-Language', 'de').set('Cookie', 'consulta_lang=ar');
+    const res = await request(t.app)
+      .get(`/q/${DEMO}`)
+      .set('Accept-Language', 'de')
+      .set('Cookie', 'consulta_lang=ar');
     expect(res.headers.location).toBe(`/ar/q/${DEMO}`);
   });
 
@@ -35,7 +40,9 @@ describe('language negotiation', () => {
   it('the switcher names every language in itself and links to the same page', async () => {
     const res = await request(t.app).get(`/en/q/${DEMO}`);
     for (const l of LANGUAGES) {
-      expect(res.text).toContain(`<a href="/${l.code}/q/${DEMO}" lang="${l.code}" hreflang="${l.code}" dir="${l.dir}"`);
+      expect(res.text).toContain(
+        `<a href="/${l.code}/q/${DEMO}" lang="${l.code}" hreflang="${l.code}" dir="${l.dir}"`,
+      );
       expect(res.text).toContain(`>${l.name}</a>`);
     }
   });
@@ -45,7 +52,8 @@ describe('language negotiation', () => {
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/<html lang="sv" dir="ltr">/);
     expect(res.text).toMatch(/<h1 class="heading-xl" lang="en" dir="ltr">/);
-    for (const code of ['en', 'de', 'fr', 'pl', 'ar']) expect(res.text).toContain(`href="/${code}/q/${DEMO}"`);
+    for (const code of ['en', 'de', 'fr', 'pl', 'ar'])
+      expect(res.text).toContain(`href="/${code}/q/${DEMO}"`);
     expect(res.text).toContain('role="note"');
   });
 });
@@ -53,7 +61,13 @@ describe('language negotiation', () => {
 describe('start page', () => {
   it('says what the consultation is for, who runs it, what is and is not stored and how to withdraw', async () => {
     const res = await request(t.app).get(`/en/q/${DEMO}`);
-    for (const heading of ['What this consultation is for', 'Who runs it', 'What we store', 'What we never store', 'How to withdraw']) {
+    for (const heading of [
+      'What this consultation is for',
+      'Who runs it',
+      'What we store',
+      'What we never store',
+      'How to withdraw',
+    ]) {
       expect(res.text).toContain(heading);
     }
     expect(res.text).toContain('1+ Million Genomes');
@@ -78,7 +92,10 @@ describe('closed and unknown questionnaires', () => {
       expect(res.text).toMatch(/<html lang="pl"/);
       const doc = (await t.deps.repositories.questionnaires.findPublished(DEMO))!.definition;
       expect(res.text).toContain(doc.title.pl);
-      const posted = await citizen.post(`/pl/q/${DEMO}/s/1`, { familiarity: 'heard_little', action: 'next' });
+      const posted = await citizen.post(`/pl/q/${DEMO}/s/1`, {
+        familiarity: 'heard_little',
+        action: 'next',
+      });
       expect(posted.status).toBe(410);
       expect(Number((await t.db('responses').count('* as n').first())?.n)).toBe(0);
     } finally {
@@ -105,13 +122,16 @@ describe('site pages', () => {
     expect(res.headers.location).toBe('/nb/');
   });
 
-  it.each(LANGUAGES.map((l) => l.code))('the accessibility statement exists in %s and is linked from the footer', async (lang) => {
-    const res = await request(t.app).get(`/${lang}/accessibility`);
-    expect(res.status).toBe(200);
-    expect(res.text).toContain(`href="/${lang}/accessibility"`);
-    expect(res.text).toContain('WCAG');
-    expect(res.text).toContain('2.2');
-  });
+  it.each(LANGUAGES.map((l) => l.code))(
+    'the accessibility statement exists in %s and is linked from the footer',
+    async (lang) => {
+      const res = await request(t.app).get(`/${lang}/accessibility`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(`href="/${lang}/accessibility"`);
+      expect(res.text).toContain('WCAG');
+      expect(res.text).toContain('2.2');
+    },
+  );
 });
 
 describe('security headers', () => {

@@ -23,7 +23,9 @@ describe('save and resume later', () => {
 
     const second = new Citizen(t.app);
     await second.get(`/de/q/${DEMO}/resume`);
-    const resumed = await second.post(`/de/q/${DEMO}/resume`, { code: code!.toLowerCase().replace(/-/g, ' ') });
+    const resumed = await second.post(`/de/q/${DEMO}/resume`, {
+      code: code!.toLowerCase().replace(/-/g, ' '),
+    });
     expect(resumed.status).toBe(303);
     await second.get(`/de/q/${DEMO}/s/1`);
     expect(second.html).toMatch(/id="f-familiarity-somewhat_familiar"[^>]*checked/);
@@ -80,7 +82,13 @@ describe('withdrawal with the receipt code', () => {
     expect(res.headers.location).toBe('/fr/withdraw/done');
     expect(await count('responses')).toBe(responses - 1);
     expect(await count('answers')).toBeLessThan(answers);
-    expect(await t.db('answers').whereNotIn('response_id', t.db('responses').select('id')).count('* as n').first()).toEqual({ n: '0' });
+    expect(
+      await t
+        .db('answers')
+        .whereNotIn('response_id', t.db('responses').select('id'))
+        .count('* as n')
+        .first(),
+    ).toEqual({ n: '0' });
   });
 
   it('says so when the code is unknown, and deletes nothing', async () => {

@@ -21,12 +21,16 @@ async function citizenAt(lang: string, section: number): Promise<Citizen> {
   return citizen;
 }
 
-const errorLinks = (html: string) => [...html.matchAll(/<li><a href="(#[^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], m[2]]);
+const errorLinks = (html: string) =>
+  [...html.matchAll(/<li><a href="(#[^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], m[2]]);
 
 describe('when a citizen leaves required questions unanswered', () => {
   it('shows an error summary in Polish, "Błąd" in the title, links to each field, and keeps answers', async () => {
     const citizen = await citizenAt('pl', 1);
-    const res = await citizen.post(`/pl/q/${DEMO}/s/1`, { familiarity: 'quite_familiar', action: 'next' });
+    const res = await citizen.post(`/pl/q/${DEMO}/s/1`, {
+      familiarity: 'quite_familiar',
+      action: 'next',
+    });
     expect(res.status).toBe(400);
     const errors = errorLinks(citizen.html);
     expect(errors).toHaveLength(1);
@@ -39,7 +43,10 @@ describe('when a citizen leaves required questions unanswered', () => {
 
   it('names each unanswered matrix row', async () => {
     const citizen = await citizenAt('en', 2);
-    const res = await citizen.post(`/en/q/${DEMO}/s/2`, { 'willingness.own_doctor': 'willing', action: 'next' });
+    const res = await citizen.post(`/en/q/${DEMO}/s/2`, {
+      'willingness.own_doctor': 'willing',
+      action: 'next',
+    });
     expect(res.status).toBe(400);
     const hrefs = errorLinks(citizen.html).map(([href]) => href);
     expect(hrefs).toEqual([
@@ -54,32 +61,92 @@ describe('when a citizen leaves required questions unanswered', () => {
 
 describe('every question type validates what it stores', () => {
   const cases: [string, number, Record<string, string | string[]>, RegExp][] = [
-    ['single-choice: unknown option key', 1, { familiarity: 'hacked', prior_test: 'no' }, /Choose one of the answers listed/],
-    ['single-choice: two values', 1, { familiarity: 'heard_little', prior_test: ['no', 'yes'] }, /Choose one of the answers listed/],
-    ['likert-matrix: unknown point', 2, { ...DEMO_ANSWERS[1], 'willingness.insurers': 'love_them' }, /Choose one of the answers listed/],
-    ['consent-matrix: unknown choice', 3, { ...DEMO_ANSWERS[2], 'consent_by_purpose.own_care': 'maybe' }, /Choose one of the answers listed/],
-    ['multi-choice: too many', 4, { ...DEMO_ANSWERS[3], trust_measures: ['right_to_withdraw', 'know_who_uses', 'results_published', 'independent_oversight'] }, /no more than 3/],
-    ['multi-choice: exclusive with others', 4, { ...DEMO_ANSWERS[3], trust_measures: ['none', 'know_who_uses'] }, /cannot be selected together/],
-    ['ranking: duplicate ranks', 4, { ...DEMO_ANSWERS[3], 'measures_ranking.know_who_uses': '1' }, /different rank/],
-    ['ranking: partly ranked', 4, { ...DEMO_ANSWERS[3], 'measures_ranking.results_published': '' }, /a rank/],
+    [
+      'single-choice: unknown option key',
+      1,
+      { familiarity: 'hacked', prior_test: 'no' },
+      /Choose one of the answers listed/,
+    ],
+    [
+      'single-choice: two values',
+      1,
+      { familiarity: 'heard_little', prior_test: ['no', 'yes'] },
+      /Choose one of the answers listed/,
+    ],
+    [
+      'likert-matrix: unknown point',
+      2,
+      { ...DEMO_ANSWERS[1], 'willingness.insurers': 'love_them' },
+      /Choose one of the answers listed/,
+    ],
+    [
+      'consent-matrix: unknown choice',
+      3,
+      { ...DEMO_ANSWERS[2], 'consent_by_purpose.own_care': 'maybe' },
+      /Choose one of the answers listed/,
+    ],
+    [
+      'multi-choice: too many',
+      4,
+      {
+        ...DEMO_ANSWERS[3],
+        trust_measures: [
+          'right_to_withdraw',
+          'know_who_uses',
+          'results_published',
+          'independent_oversight',
+        ],
+      },
+      /no more than 3/,
+    ],
+    [
+      'multi-choice: exclusive with others',
+      4,
+      { ...DEMO_ANSWERS[3], trust_measures: ['none', 'know_who_uses'] },
+      /cannot be selected together/,
+    ],
+    [
+      'ranking: duplicate ranks',
+      4,
+      { ...DEMO_ANSWERS[3], 'measures_ranking.know_who_uses': '1' },
+      /different rank/,
+    ],
+    [
+      'ranking: partly ranked',
+      4,
+      { ...DEMO_ANSWERS[3], 'measures_ranking.results_published': '' },
+      /a rank/,
+    ],
     ['number: not a number', 5, { ...DEMO_ANSWERS[4], age: 'thirty' }, /whole number/],
     ['number: out of range', 5, { ...DEMO_ANSWERS[4], age: '7' }, /between 16 and 120/],
-    ['text: too long', 5, { ...DEMO_ANSWERS[4], comments: 'x'.repeat(1001) }, /1000 characters or fewer/],
+    [
+      'text: too long',
+      5,
+      { ...DEMO_ANSWERS[4], comments: 'x'.repeat(1001) },
+      /1000 characters or fewer/,
+    ],
   ];
 
-  it.each(cases)('%s → 400 with a clear message, nothing stored', async (_name, section, fields, message) => {
-    const before = await storedCounts();
-    const citizen = await citizenAt('en', section);
-    const res = await citizen.post(`/en/q/${DEMO}/s/${section}`, { ...fields, action: 'next' });
-    expect(res.status).toBe(400);
-    expect(citizen.html).toMatch(message);
-    expect(citizen.html).toContain('There is a problem');
-    expect(await storedCounts()).toEqual(before);
-  });
+  it.each(cases)(
+    '%s → 400 with a clear message, nothing stored',
+    async (_name, section, fields, message) => {
+      const before = await storedCounts();
+      const citizen = await citizenAt('en', section);
+      const res = await citizen.post(`/en/q/${DEMO}/s/${section}`, { ...fields, action: 'next' });
+      expect(res.status).toBe(400);
+      expect(citizen.html).toMatch(message);
+      expect(citizen.html).toContain('There is a problem');
+      expect(await storedCounts()).toEqual(before);
+    },
+  );
 
   it('accepts an age typed with Arabic-Indic digits', async () => {
     const citizen = await citizenAt('ar', 5);
-    const res = await citizen.post(`/ar/q/${DEMO}/s/5`, { ...DEMO_ANSWERS[4], age: '٣٧', action: 'next' });
+    const res = await citizen.post(`/ar/q/${DEMO}/s/5`, {
+      ...DEMO_ANSWERS[4],
+      age: '٣٧',
+      action: 'next',
+    });
     expect(res.status).toBe(303);
   });
 });
@@ -105,7 +172,11 @@ describe('conditional questions', () => {
     await citizen.get(`/en/q/${DEMO}/check`);
     expect(citizen.html).not.toContain('were you asked');
     await citizen.post(`/en/q/${DEMO}/submit`);
-    const hidden = await t.db('answers').where('question_key', 'prior_test_consent').count('* as n').first();
+    const hidden = await t
+      .db('answers')
+      .where('question_key', 'prior_test_consent')
+      .count('* as n')
+      .first();
     const responses = Number((await t.db('responses').count('* as n').first())?.n);
     expect(responses).toBeGreaterThan(0);
     expect(Number(hidden?.n)).toBe(0);
@@ -125,7 +196,10 @@ describe('conditional questions', () => {
 describe('back navigation', () => {
   it('keeps the answers of the page left and of the page returned to', async () => {
     const citizen = await citizenAt('en', 2);
-    const res = await citizen.post(`/en/q/${DEMO}/s/2`, { 'willingness.insurers': 'unwilling', action: 'back' });
+    const res = await citizen.post(`/en/q/${DEMO}/s/2`, {
+      'willingness.insurers': 'unwilling',
+      action: 'back',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/en/q/${DEMO}/s/1`);
     await citizen.get(`/en/q/${DEMO}/s/1`);
@@ -139,7 +213,11 @@ describe('bad input is refused whole with a 4xx and nothing stored', () => {
   it('refuses NUL bytes', async () => {
     const before = await storedCounts();
     const citizen = await citizenAt('en', 5);
-    const res = await citizen.post(`/en/q/${DEMO}/s/5`, { ...DEMO_ANSWERS[4], comments: 'hello\u0000world', action: 'next' });
+    const res = await citizen.post(`/en/q/${DEMO}/s/5`, {
+      ...DEMO_ANSWERS[4],
+      comments: 'hello\u0000world',
+      action: 'next',
+    });
     expect(res.status).toBe(400);
     expect(citizen.html).toContain('could not read your answers');
     expect(await storedCounts()).toEqual(before);
@@ -147,7 +225,11 @@ describe('bad input is refused whole with a 4xx and nothing stored', () => {
 
   it('refuses field names the section does not have', async () => {
     const citizen = await citizenAt('en', 1);
-    const res = await citizen.post(`/en/q/${DEMO}/s/1`, { ...DEMO_ANSWERS[0], is_admin: 'true', action: 'next' });
+    const res = await citizen.post(`/en/q/${DEMO}/s/1`, {
+      ...DEMO_ANSWERS[0],
+      is_admin: 'true',
+      action: 'next',
+    });
     expect(res.status).toBe(400);
     await citizen.get(`/en/q/${DEMO}/s/1`);
     expect(citizen.html).not.toMatch(/checked/);
@@ -161,7 +243,10 @@ describe('bad input is refused whole with a 4xx and nothing stored', () => {
 
   it('answers an oversized form with 413 and a translated page', async () => {
     const citizen = await citizenAt('de', 5);
-    const res = await citizen.post(`/de/q/${DEMO}/s/5`, { comments: 'x'.repeat(70_000), action: 'next' });
+    const res = await citizen.post(`/de/q/${DEMO}/s/5`, {
+      comments: 'x'.repeat(70_000),
+      action: 'next',
+    });
     expect(res.status).toBe(413);
     expect(citizen.html).toMatch(/<html lang="de"/);
     expect(citizen.html).not.toContain('Your answer is too long');
@@ -170,7 +255,11 @@ describe('bad input is refused whole with a 4xx and nothing stored', () => {
   it('refuses a POST without a CSRF token, in the citizen language', async () => {
     const before = await storedCounts();
     const citizen = await citizenAt('fr', 1);
-    const res = await citizen.post(`/fr/q/${DEMO}/s/1`, { ...DEMO_ANSWERS[0], action: 'next' }, { csrf: false });
+    const res = await citizen.post(
+      `/fr/q/${DEMO}/s/1`,
+      { ...DEMO_ANSWERS[0], action: 'next' },
+      { csrf: false },
+    );
     expect(res.status).toBe(403);
     expect(citizen.html).toMatch(/<html lang="fr"/);
     expect(await storedCounts()).toEqual(before);

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { keySchema, localizedTextSchema, optionSchema, questionBaseShape } from '../questionnaire/common.js';
+import {
+  keySchema,
+  localizedTextSchema,
+  optionSchema,
+  questionBaseShape,
+} from '../questionnaire/common.js';
 import { textIn } from '../questionnaire/text.js';
 import { asRecord, checkKeys, matrixField, parseMatrix } from './scale.js';
 import type { QuestionType } from './types.js';
@@ -12,7 +17,11 @@ export const consentMatrixSchema = z
     ...questionBaseShape,
     type: z.literal('consent-matrix'),
     purposes: z
-      .array(z.object({ key: keySchema, label: localizedTextSchema, duo: duoTermSchema.optional() }).strict())
+      .array(
+        z
+          .object({ key: keySchema, label: localizedTextSchema, duo: duoTermSchema.optional() })
+          .strict(),
+      )
       .min(1)
       .max(30),
     /** Consent choices, typically opt-in, opt-out, never and not sure. */
@@ -25,13 +34,21 @@ export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
   schema: consentMatrixSchema,
   answerable: true,
   check: (q) => [
-    ...checkKeys(q.purposes.map((p) => p.key), 'purposes'),
-    ...checkKeys(q.choices.map((c) => c.key), 'choices'),
+    ...checkKeys(
+      q.purposes.map((p) => p.key),
+      'purposes',
+    ),
+    ...checkKeys(
+      q.choices.map((c) => c.key),
+      'choices',
+    ),
   ],
   fields: (q) => q.purposes.map((p) => matrixField(q.key, p.key)),
   parse: (q, form) => parseMatrix(q, q.purposes, q.choices, form),
   toForm: (q, answer) =>
-    Object.fromEntries(Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v])),
+    Object.fromEntries(
+      Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v]),
+    ),
   store: (_q, answer) => Object.entries(asRecord(answer)).map(([item, value]) => ({ item, value })),
   summarise(q, answer, lang) {
     const record = asRecord(answer);
@@ -46,5 +63,8 @@ export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
     const value = item === undefined ? undefined : asRecord(answer)[item];
     return value === undefined ? [] : [value];
   },
-  conditionTarget: (q) => ({ items: q.purposes.map((p) => p.key), values: q.choices.map((c) => c.key) }),
+  conditionTarget: (q) => ({
+    items: q.purposes.map((p) => p.key),
+    values: q.choices.map((c) => c.key),
+  }),
 };

@@ -3,7 +3,11 @@ import { questionBaseShape } from '../questionnaire/common.js';
 import type { QuestionType } from './types.js';
 
 export const infoSchema = z
-  .object({ ...questionBaseShape, type: z.literal('info'), required: z.literal(false).default(false) })
+  .object({
+    ...questionBaseShape,
+    type: z.literal('info'),
+    required: z.literal(false).default(false),
+  })
   .strict();
 export type InfoQuestion = z.infer<typeof infoSchema>;
 
@@ -11,7 +15,8 @@ export type InfoQuestion = z.infer<typeof infoSchema>;
 export const info: QuestionType<InfoQuestion> = {
   schema: infoSchema,
   answerable: false,
-  check: (q) => (q.dimension ? [{ path: ['dimension'], message: 'an info block cannot be a dimension' }] : []),
+  check: (q) =>
+    q.dimension ? [{ path: ['dimension'], message: 'an info block cannot be a dimension' }] : [],
   fields: () => [],
   parse: () => ({ answer: undefined, errors: [] }),
   toForm: () => ({}),

@@ -18,13 +18,21 @@ export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
   schema: likertMatrixSchema,
   answerable: true,
   check: (q) => [
-    ...checkKeys(q.rows.map((r) => r.key), 'rows'),
-    ...checkKeys(scaleOptions(q.scale).map((o) => o.key), 'scale'),
+    ...checkKeys(
+      q.rows.map((r) => r.key),
+      'rows',
+    ),
+    ...checkKeys(
+      scaleOptions(q.scale).map((o) => o.key),
+      'scale',
+    ),
   ],
   fields: (q) => q.rows.map((r) => matrixField(q.key, r.key)),
   parse: (q, form) => parseMatrix(q, q.rows, scaleOptions(q.scale), form),
   toForm: (q, answer) =>
-    Object.fromEntries(Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v])),
+    Object.fromEntries(
+      Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v]),
+    ),
   store: (_q, answer) => Object.entries(asRecord(answer)).map(([item, value]) => ({ item, value })),
   summarise(q, answer, lang) {
     const record = asRecord(answer);
@@ -39,5 +47,8 @@ export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
     const value = item === undefined ? undefined : asRecord(answer)[item];
     return value === undefined ? [] : [value];
   },
-  conditionTarget: (q) => ({ items: q.rows.map((r) => r.key), values: scaleOptions(q.scale).map((o) => o.key) }),
+  conditionTarget: (q) => ({
+    items: q.rows.map((r) => r.key),
+    values: scaleOptions(q.scale).map((o) => o.key),
+  }),
 };

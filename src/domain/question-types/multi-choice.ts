@@ -57,11 +57,15 @@ export const multiChoice: QuestionType<MultiChoiceQuestion> = {
     if (chosen.length === 0) {
       return q.required ? error('errors.required_multi') : { answer: undefined, errors: [] };
     }
-    if (chosen.some((key) => !q.options.some((o) => o.key === key))) return error('errors.invalid_option');
+    if (chosen.some((key) => !q.options.some((o) => o.key === key)))
+      return error('errors.invalid_option');
     const exclusive = q.options.find((o) => o.exclusive && chosen.includes(o.key));
-    if (exclusive && chosen.length > 1) return error('errors.multi_exclusive', { option: exclusive.label });
-    if (!exclusive && q.min !== undefined && chosen.length < q.min) return error('errors.multi_min', { min: q.min });
-    if (q.max !== undefined && chosen.length > q.max) return error('errors.multi_max', { max: q.max });
+    if (exclusive && chosen.length > 1)
+      return error('errors.multi_exclusive', { option: exclusive.label });
+    if (!exclusive && q.min !== undefined && chosen.length < q.min)
+      return error('errors.multi_min', { min: q.min });
+    if (q.max !== undefined && chosen.length > q.max)
+      return error('errors.multi_max', { max: q.max });
     const order = q.options.map((o) => o.key);
     return { answer: chosen.sort((a, b) => order.indexOf(a) - order.indexOf(b)), errors: [] };
   },

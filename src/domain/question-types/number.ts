@@ -16,7 +16,14 @@ export const numberSchema = z
     /** Only the band is stored: an age of 37 becomes "35–44". */
     bands: z
       .array(
-        z.object({ key: keySchema, min: z.int(), max: z.int(), label: localizedTextSchema.optional() }).strict(),
+        z
+          .object({
+            key: keySchema,
+            min: z.int(),
+            max: z.int(),
+            label: localizedTextSchema.optional(),
+          })
+          .strict(),
       )
       .min(1)
       .max(50),
@@ -32,17 +39,33 @@ function westernDigits(value: string): string {
     .replace(/[\s\u00A0\u202F]/g, '');
 }
 
-export function bandLabel(band: NumberQuestion['bands'][number], lang: Parameters<typeof textIn>[1]): string {
-  return band.label ? textIn(band.label, lang) : band.min === band.max ? `${band.min}` : `${band.min}–${band.max}`;
+export function bandLabel(
+  band: NumberQuestion['bands'][number],
+  lang: Parameters<typeof textIn>[1],
+): string {
+  return band.label
+    ? textIn(band.label, lang)
+    : band.min === band.max
+      ? `${band.min}`
+      : `${band.min}–${band.max}`;
 }
 
 export const number: QuestionType<NumberQuestion> = {
   schema: numberSchema,
   answerable: true,
   check(q) {
-    const issues = checkKeys(q.bands.map((b) => b.key), 'bands');
+    const issues = checkKeys(
+      q.bands.map((b) => b.key),
+      'bands',
+    );
     if (q.min > q.max) issues.push({ path: ['min'], message: 'min must not be greater than max' });
-    else issues.push(...bandCoverageProblems(q.bands, q.min, q.max).map((message) => ({ path: ['bands'], message })));
+    else
+      issues.push(
+        ...bandCoverageProblems(q.bands, q.min, q.max).map((message) => ({
+          path: ['bands'],
+          message,
+        })),
+      );
     return issues;
   },
   fields: (q) => [q.key],
@@ -52,7 +75,8 @@ export const number: QuestionType<NumberQuestion> = {
       answer: undefined,
       errors: [{ field: q.key, message, vars: { question: q.text, min: q.min, max: q.max } }],
     });
-    if (value === undefined) return q.required ? fail('errors.required_number') : { answer: undefined, errors: [] };
+    if (value === undefined)
+      return q.required ? fail('errors.required_number') : { answer: undefined, errors: [] };
     if (isInvalid(value)) return fail('errors.number_format');
     const digits = westernDigits(value);
     if (!/^-?\d{1,9}$/.test(digits)) return fail('errors.number_format');

@@ -27,7 +27,11 @@ function ranks(answer: unknown): Record<string, number> {
 export const ranking: QuestionType<RankingQuestion> = {
   schema: rankingSchema,
   answerable: true,
-  check: (q) => checkKeys(q.options.map((o) => o.key), 'options'),
+  check: (q) =>
+    checkKeys(
+      q.options.map((o) => o.key),
+      'options',
+    ),
   fields: (q) => q.options.map((o) => matrixField(q.key, o.key)),
   parse(q, form) {
     const firstField = matrixField(q.key, (q.options[0] as { key: string }).key);
@@ -45,14 +49,18 @@ export const ranking: QuestionType<RankingQuestion> = {
       answer[option.key] = rank;
     }
     const given = Object.values(answer);
-    if (given.length === 0) return q.required ? fail('errors.ranking_incomplete') : { answer: undefined, errors: [] };
+    if (given.length === 0)
+      return q.required ? fail('errors.ranking_incomplete') : { answer: undefined, errors: [] };
     if (given.length < q.options.length) return fail('errors.ranking_incomplete');
     if (new Set(given).size !== given.length) return fail('errors.ranking_duplicate');
     return { answer, errors: [] };
   },
   toForm: (q, answer) =>
-    Object.fromEntries(Object.entries(ranks(answer)).map(([key, rank]) => [matrixField(q.key, key), String(rank)])),
-  store: (_q, answer) => Object.entries(ranks(answer)).map(([item, rank]) => ({ item, value: String(rank) })),
+    Object.fromEntries(
+      Object.entries(ranks(answer)).map(([key, rank]) => [matrixField(q.key, key), String(rank)]),
+    ),
+  store: (_q, answer) =>
+    Object.entries(ranks(answer)).map(([item, rank]) => ({ item, value: String(rank) })),
   summarise(q, answer, lang) {
     const given = ranks(answer);
     return [...q.options]

@@ -33,7 +33,11 @@ export function parseMatrix(
     const value = single(form, field);
     if (value === undefined) {
       if (question.required) {
-        errors.push({ field, message: 'errors.required_row', vars: { question: question.text, row: row.label } });
+        errors.push({
+          field,
+          message: 'errors.required_row',
+          vars: { question: question.text, row: row.label },
+        });
       }
     } else if (isInvalid(value) || !allowed.some((o) => o.key === value)) {
       errors.push({ field, message: 'errors.invalid_option', vars: { question: row.label } });

@@ -28,11 +28,19 @@ export const singleChoice: QuestionType<SingleChoiceQuestion> = {
     const value = single(form, q.key);
     if (value === undefined) {
       return q.required
-        ? { answer: undefined, errors: [{ field: q.key, message: 'errors.required_choice', vars: { question: q.text } }] }
+        ? {
+            answer: undefined,
+            errors: [
+              { field: q.key, message: 'errors.required_choice', vars: { question: q.text } },
+            ],
+          }
         : { answer: undefined, errors: [] };
     }
     if (isInvalid(value) || !q.options.some((o) => o.key === value)) {
-      return { answer: undefined, errors: [{ field: q.key, message: 'errors.invalid_option', vars: { question: q.text } }] };
+      return {
+        answer: undefined,
+        errors: [{ field: q.key, message: 'errors.invalid_option', vars: { question: q.text } }],
+      };
     }
     return { answer: value, errors: [] };
   },

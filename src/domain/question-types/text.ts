@@ -18,7 +18,8 @@ export type TextQuestion = z.infer<typeof textSchema>;
 export const text: QuestionType<TextQuestion> = {
   schema: textSchema,
   answerable: true,
-  check: (q) => (q.dimension ? [{ path: ['dimension'], message: 'free text cannot be a dimension' }] : []),
+  check: (q) =>
+    q.dimension ? [{ path: ['dimension'], message: 'free text cannot be a dimension' }] : [],
   fields: (q) => [q.key],
   parse(q, form) {
     const value = single(form, q.key);
@@ -26,7 +27,8 @@ export const text: QuestionType<TextQuestion> = {
       answer: undefined,
       errors: [{ field: q.key, message, vars: { question: q.text, max: q.maxLength } }],
     });
-    if (value === undefined) return q.required ? fail('errors.required_text') : { answer: undefined, errors: [] };
+    if (value === undefined)
+      return q.required ? fail('errors.required_text') : { answer: undefined, errors: [] };
     if (isInvalid(value)) return fail('errors.invalid_input');
     if ([...value].length > q.maxLength) return fail('errors.text_too_long');
     return { answer: redact(value.replace(/\r\n/g, '\n')), errors: [] };

@@ -4,7 +4,10 @@ import { LANGUAGE_CODES } from '../languages.js';
 /** Stable machine key of a question, option, row or section: used in exports, never translated. */
 export const keySchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits or _, starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_]{0,62}$/,
+    'must be lower-case letters, digits or _, starting with a letter',
+  );
 
 export const languageSchema = z.enum(LANGUAGE_CODES);
 

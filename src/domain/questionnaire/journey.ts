@@ -6,7 +6,11 @@ import type { Questionnaire, Section } from './schema.js';
 export type Answers = Record<string, Answer>;
 
 /** Whether a question is shown, given the answers to earlier sections. */
-export function isVisible(question: Question, answers: Answers, byKey: Map<string, Question>): boolean {
+export function isVisible(
+  question: Question,
+  answers: Answers,
+  byKey: Map<string, Question>,
+): boolean {
   const condition = question.condition;
   if (!condition) return true;
   const target = byKey.get(condition.question);
@@ -21,14 +25,20 @@ export function questionIndex(doc: Questionnaire): Map<string, Question> {
   return new Map(doc.sections.flatMap((s) => s.questions.map((q) => [q.key, q] as const)));
 }
 
-export function visibleQuestions(doc: Questionnaire, section: Section, answers: Answers): Question[] {
+export function visibleQuestions(
+  doc: Questionnaire,
+  section: Section,
+  answers: Answers,
+): Question[] {
   const byKey = questionIndex(doc);
   return section.questions.filter((q) => isVisible(q, answers, byKey));
 }
 
 /** Indexes of the sections a citizen sees: those with at least one visible question. */
 export function visibleSections(doc: Questionnaire, answers: Answers): number[] {
-  return doc.sections.flatMap((section, i) => (visibleQuestions(doc, section, answers).length > 0 ? [i] : []));
+  return doc.sections.flatMap((section, i) =>
+    visibleQuestions(doc, section, answers).length > 0 ? [i] : [],
+  );
 }
 
 /**
@@ -82,7 +92,11 @@ export function applySection(
 }
 
 /** The form values that re-display the saved answers of a section. */
-export function sectionFormValues(doc: Questionnaire, sectionIndex: number, answers: Answers): FormValues {
+export function sectionFormValues(
+  doc: Questionnaire,
+  sectionIndex: number,
+  answers: Answers,
+): FormValues {
   const section = doc.sections[sectionIndex];
   if (!section) return {};
   const values: FormValues = {};

@@ -18,9 +18,7 @@ export const questionnaireSchema = z
     slug: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes'),
-    country: z
-      .string()
-      .regex(/^([A-Z]{2}|EU)$/, 'must be an ISO 3166-1 alpha-2 code or EU'),
+    country: z.string().regex(/^([A-Z]{2}|EU)$/, 'must be an ISO 3166-1 alpha-2 code or EU'),
     languages: z.array(languageSchema).min(1),
     defaultLanguage: languageSchema,
     mode: z.enum(['open', 'access-code']).default('open'),

@@ -10,11 +10,20 @@ export interface DefinitionError {
 }
 
 export type ValidationResult =
-  | { ok: true; questionnaire: Questionnaire }
-  | { ok: false; errors: DefinitionError[] };
+  { ok: true; questionnaire: Questionnaire } | { ok: false; errors: DefinitionError[] };
 
 /** Properties whose value is a text per language. */
-const TEXT_FIELDS = new Set(['title', 'purpose', 'organiser', 'contact', 'intro', 'text', 'help', 'label', 'unit']);
+const TEXT_FIELDS = new Set([
+  'title',
+  'purpose',
+  'organiser',
+  'contact',
+  'intro',
+  'text',
+  'help',
+  'label',
+  'unit',
+]);
 const DIMENSION_TYPES = new Set<Question['type']>(['single-choice', 'likert', 'number']);
 
 export function jsonPath(path: readonly PropertyKey[]): string {
@@ -29,19 +38,37 @@ function zodErrors(error: z.ZodError): DefinitionError[] {
 }
 
 /** Every text must exist in every declared language, and in no other. */
-function checkTexts(node: unknown, path: (string | number)[], languages: string[], out: DefinitionError[]): void {
+function checkTexts(
+  node: unknown,
+  path: (string | number)[],
+  languages: string[],
+  out: DefinitionError[],
+): void {
   if (Array.isArray(node)) {
     node.forEach((child, i) => checkTexts(child, [...path, i], languages, out));
     return;
   }
   if (typeof node !== 'object' || node === null) return;
   for (const [name, value] of Object.entries(node)) {
-    if (TEXT_FIELDS.has(name) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    if (
+      TEXT_FIELDS.has(name) &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value)
+    ) {
       const present = Object.keys(value);
       const missing = languages.filter((l) => !present.includes(l));
       const extra = present.filter((l) => !languages.includes(l));
-      if (missing.length > 0) out.push({ path: jsonPath([...path, name]), message: `missing text in: ${missing.join(', ')}` });
-      if (extra.length > 0) out.push({ path: jsonPath([...path, name]), message: `text in undeclared language: ${extra.join(', ')}` });
+      if (missing.length > 0)
+        out.push({
+          path: jsonPath([...path, name]),
+          message: `missing text in: ${missing.join(', ')}`,
+        });
+      if (extra.length > 0)
+        out.push({
+          path: jsonPath([...path, name]),
+          message: `text in undeclared language: ${extra.join(', ')}`,
+        });
     } else {
       checkTexts(value, [...path, name], languages, out);
     }
@@ -60,8 +87,13 @@ function checkCondition(
   const at = jsonPath([...path, 'condition']);
   const target = earlier.get(condition.question);
   if (!target) {
-    const why = laterOrSame.has(condition.question) ? 'is not in an earlier section' : 'does not exist';
-    out.push({ path: at, message: `condition refers to question "${condition.question}", which ${why}` });
+    const why = laterOrSame.has(condition.question)
+      ? 'is not in an earlier section'
+      : 'does not exist';
+    out.push({
+      path: at,
+      message: `condition refers to question "${condition.question}", which ${why}`,
+    });
     return;
   }
   const allowed = typeOf(target).conditionTarget(target);
@@ -95,18 +127,29 @@ export function semanticErrors(doc: Questionnaire): DefinitionError[] {
   const allKeys = new Set(doc.sections.flatMap((s) => s.questions.map((q) => q.key)));
   const seen = new Map<string, Question>();
   doc.sections.forEach((section, si) => {
-    if (sectionKeys.has(section.key)) out.push({ path: jsonPath(['sections', si, 'key']), message: `section key "${section.key}" is used twice` });
+    if (sectionKeys.has(section.key))
+      out.push({
+        path: jsonPath(['sections', si, 'key']),
+        message: `section key "${section.key}" is used twice`,
+      });
     sectionKeys.add(section.key);
     const earlier = new Map(seen);
     section.questions.forEach((question, qi) => {
       const path: (string | number)[] = ['sections', si, 'questions', qi];
-      if (seen.has(question.key)) out.push({ path: jsonPath([...path, 'key']), message: `question key "${question.key}" is used twice` });
+      if (seen.has(question.key))
+        out.push({
+          path: jsonPath([...path, 'key']),
+          message: `question key "${question.key}" is used twice`,
+        });
       seen.set(question.key, question);
       for (const issue of typeOf(question).check(question)) {
         out.push({ path: jsonPath([...path, ...issue.path]), message: issue.message });
       }
       if (question.dimension && !DIMENSION_TYPES.has(question.type)) {
-        out.push({ path: jsonPath([...path, 'dimension']), message: `a ${question.type} question cannot be a dimension` });
+        out.push({
+          path: jsonPath([...path, 'dimension']),
+          message: `a ${question.type} question cannot be a dimension`,
+        });
       }
       const laterOrSame = new Set([...allKeys].filter((k) => !earlier.has(k)));
       checkCondition(question, path, earlier, laterOrSame, out);

@@ -17,11 +17,20 @@ function classify(error: unknown): { status: number; problem: string } {
   const parserError = error as BodyParserError;
   if (parserError?.type === 'entity.too.large') return { status: 413, problem: 'tooLarge' };
   if (parserError?.type === 'parameters.too.many') return { status: 413, problem: 'tooLarge' };
-  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+  if (
+    typeof parserError?.status === 'number' &&
+    parserError.status >= 400 &&
+    parserError.status < 500
+  ) {
     return { status: parserError.status, problem: 'badRequest' };
   }
   const code = (error as { code?: string })?.code;
-  if (code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || /Knex: Timeout acquiring/.test(String((error as Error)?.message))) {
+  if (
+    code === 'ECONNREFUSED' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    /Knex: Timeout acquiring/.test(String((error as Error)?.message))
+  ) {
     return { status: 503, problem: 'unavailable' };
   }
   return { status: 500, problem: 'server' };
@@ -40,10 +49,13 @@ export function errorHandler(logger: Logger) {
       const lang = res.locals.lang as LanguageCode;
       const fallback = isLanguageCode(error.defaultLanguage) ? error.defaultLanguage : lang;
       const title = resolveText(error.title, lang, fallback);
-      return res.status(410).render('errors/closed', { title: title.text, titleLang: title.lang, state: error.state });
+      return res
+        .status(410)
+        .render('errors/closed', { title: title.text, titleLang: title.lang, state: error.state });
     }
     const { status, problem } = classify(error);
-    if (status >= 500) logger.error({ requestId: res.locals.requestId, err: error }, 'request failed');
+    if (status >= 500)
+      logger.error({ requestId: res.locals.requestId, err: error }, 'request failed');
     else logger.warn({ requestId: res.locals.requestId, status, problem }, 'request refused');
     res.status(status).render('errors/problem', { problem });
   };

@@ -1,14 +1,23 @@
 import type { NextFunction, Request, Response } from 'express';
-import { directionOf, isLanguageCode, LANGUAGES, type LanguageCode } from '../../domain/languages.js';
+import {
+  directionOf,
+  isLanguageCode,
+  LANGUAGES,
+  type LanguageCode,
+} from '../../domain/languages.js';
 import { COOKIES, cookieOptions } from '../cookies.js';
 import { fromAcceptLanguage, type Translations } from '../i18n.js';
 
 const LANG_PREFIX = /^\/([a-z]{2})(?=\/|$)/;
 
 /** The language a request asks for: its URL, else the cookie, else Accept-Language. */
-export function requestedLanguage(req: Request): { lang: LanguageCode | undefined; fromUrl: boolean } {
+export function requestedLanguage(req: Request): {
+  lang: LanguageCode | undefined;
+  fromUrl: boolean;
+} {
   const match = LANG_PREFIX.exec(req.path);
-  if (match && isLanguageCode(match[1] as string)) return { lang: match[1] as LanguageCode, fromUrl: true };
+  if (match && isLanguageCode(match[1] as string))
+    return { lang: match[1] as LanguageCode, fromUrl: true };
   const cookie = req.cookies?.[COOKIES.lang] as string | undefined;
   if (cookie && isLanguageCode(cookie)) return { lang: cookie, fromUrl: false };
   return { lang: fromAcceptLanguage(req.get('accept-language')), fromUrl: false };
@@ -22,7 +31,11 @@ export function locale(translations: Translations, secureCookies: boolean) {
     if (requested.fromUrl && req.cookies?.[COOKIES.lang] !== lang) {
       res.cookie(COOKIES.lang, lang, cookieOptions(secureCookies));
     }
-    const rest = requested.fromUrl ? req.path.replace(LANG_PREFIX, '') : req.path === '/' ? '' : req.path;
+    const rest = requested.fromUrl
+      ? req.path.replace(LANG_PREFIX, '')
+      : req.path === '/'
+        ? ''
+        : req.path;
     res.locals.lang = lang;
     res.locals.dir = directionOf(lang);
     res.locals.t = translations.forLanguage(lang);

@@ -9,7 +9,13 @@ import { tooMany } from '../errors.js';
  * A limiter shared by all app processes through PostgreSQL. The key is a keyed hash of the
  * client address (IPv6 by /56), so no address is stored, and counters last one window.
  */
-export function sharedRateLimit(options: { db: Db; secret: string; name: string; windowMs: number; limit: number }) {
+export function sharedRateLimit(options: {
+  db: Db;
+  secret: string;
+  name: string;
+  windowMs: number;
+  limit: number;
+}) {
   return rateLimit({
     windowMs: options.windowMs,
     limit: options.limit,

@@ -3,7 +3,10 @@ import { normaliseCode } from '../../domain/codes.js';
 import type { FormValues } from '../../domain/question-types/types.js';
 import { badRequest } from '../errors.js';
 
-const value = z.string().max(20_000).refine((v) => !v.includes('\u0000'));
+const value = z
+  .string()
+  .max(20_000)
+  .refine((v) => !v.includes('\u0000'));
 const formSchema = z.record(z.string().max(200), z.union([value, z.array(value).max(300)]));
 
 const CONTROL_FIELDS = new Set(['_csrf', 'action']);
@@ -12,7 +15,10 @@ const CONTROL_FIELDS = new Set(['_csrf', 'action']);
  * Reads a questionnaire section form. Anything that is not text, contains NUL bytes or names a
  * field the section does not have is refused whole with a 400, so nothing partial is stored.
  */
-export function parseSectionForm(body: unknown, allowed: Set<string>): { form: FormValues; action: 'next' | 'back' | 'save' } {
+export function parseSectionForm(
+  body: unknown,
+  allowed: Set<string>,
+): { form: FormValues; action: 'next' | 'back' | 'save' } {
   const parsed = formSchema.safeParse(body ?? {});
   if (!parsed.success) throw badRequest();
   const form = parsed.data;
@@ -38,5 +44,11 @@ export function parseCodeForm(body: unknown): { code: string } | { error: string
 
 /** Control-only forms (start, submit): just the CSRF field. */
 export function parseEmptyForm(body: unknown): void {
-  if (!z.object({ _csrf: z.string() }).strict().safeParse(body ?? {}).success) throw badRequest();
+  if (
+    !z
+      .object({ _csrf: z.string() })
+      .strict()
+      .safeParse(body ?? {}).success
+  )
+    throw badRequest();
 }

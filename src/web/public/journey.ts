@@ -1,6 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { LanguageCode } from '../../domain/languages.js';
-import { sectionFields, sectionFormValues, visibleQuestions, visibleSections } from '../../domain/questionnaire/journey.js';
+import {
+  sectionFields,
+  sectionFormValues,
+  visibleQuestions,
+  visibleSections,
+} from '../../domain/questionnaire/journey.js';
 import type { Section } from '../../domain/questionnaire/schema.js';
 import type { FieldError, FormValues } from '../../domain/question-types/types.js';
 import type { Deps } from '../../deps.js';
@@ -27,12 +32,22 @@ export function journeyRouter(deps: Deps): Router {
   };
   const lang = (res: Response) => res.locals.lang as LanguageCode;
   const base = (res: Response, slug: string) => `/${lang(res)}/q/${slug}`;
-  const draftCookie = (req: Request, slug: string) => req.cookies?.[COOKIES.draft(slug)] as string | undefined;
+  const draftCookie = (req: Request, slug: string) =>
+    req.cookies?.[COOKIES.draft(slug)] as string | undefined;
   const setDraftCookie = (res: Response, slug: string, token: string) =>
     res.cookie(COOKIES.draft(slug), token, cookieOptions(settings.secureCookies));
   const setFlash = (res: Response, value: object) =>
-    res.cookie(COOKIES.flash, JSON.stringify(value), cookieOptions(settings.secureCookies, { maxAge: 10 * 60_000 }));
-  const takeFlash = (req: Request, res: Response, kind: string, slug: string): string | undefined => {
+    res.cookie(
+      COOKIES.flash,
+      JSON.stringify(value),
+      cookieOptions(settings.secureCookies, { maxAge: 10 * 60_000 }),
+    );
+  const takeFlash = (
+    req: Request,
+    res: Response,
+    kind: string,
+    slug: string,
+  ): string | undefined => {
     const raw = req.cookies?.[COOKIES.flash] as string | undefined;
     if (!raw) return undefined;
     res.clearCookie(COOKIES.flash, cookieOptions(settings.secureCookies));
@@ -61,7 +76,13 @@ export function journeyRouter(deps: Deps): Router {
     return n - 1;
   }
 
-  function renderSection(res: Response, journey: Draftful, index: number, form: FormValues, errors: FieldError[]) {
+  function renderSection(
+    res: Response,
+    journey: Draftful,
+    index: number,
+    form: FormValues,
+    errors: FieldError[],
+  ) {
     const doc = journey.questionnaire.definition;
     const t = res.locals.t;
     const content = contentContext(doc, lang(res), t);
@@ -75,9 +96,17 @@ export function journeyRouter(deps: Deps): Router {
       slug: journey.questionnaire.slug,
       section,
       number: index + 1,
-      progress: { current: (position < 0 ? visible.length : position) + 1, total: Math.max(visible.length, 1) },
+      progress: {
+        current: (position < 0 ? visible.length : position) + 1,
+        total: Math.max(visible.length, 1),
+      },
       isFirst: visible[0] === index,
-      questions: questionViews(visibleQuestions(doc, section, journey.draft.answers), form, errorList, content),
+      questions: questionViews(
+        visibleQuestions(doc, section, journey.draft.answers),
+        form,
+        errorList,
+        content,
+      ),
       errors: errorList,
     });
   }
@@ -98,7 +127,9 @@ export function journeyRouter(deps: Deps): Router {
     const slug = slugOf(req);
     const journey = await answering.journey(slug, draftCookie(req, slug));
     if (!journey.draft) setDraftCookie(res, slug, await answering.begin(slug));
-    const first = journey.draft ? visibleSections(journey.questionnaire.definition, journey.draft.answers)[0] : 0;
+    const first = journey.draft
+      ? visibleSections(journey.questionnaire.definition, journey.draft.answers)[0]
+      : 0;
     res.redirect(303, `${base(res, slug)}/s/${(first ?? 0) + 1}`);
   });
 
@@ -109,7 +140,12 @@ export function journeyRouter(deps: Deps): Router {
     const doc = journey.questionnaire.definition;
     if (!visibleSections(doc, journey.draft.answers).includes(index)) {
       const next = visibleSections(doc, journey.draft.answers).find((i) => i > index);
-      return res.redirect(303, next === undefined ? `${base(res, journey.questionnaire.slug)}/check` : `${base(res, journey.questionnaire.slug)}/s/${next + 1}`);
+      return res.redirect(
+        303,
+        next === undefined
+          ? `${base(res, journey.questionnaire.slug)}/check`
+          : `${base(res, journey.questionnaire.slug)}/s/${next + 1}`,
+      );
     }
     renderSection(res, journey, index, sectionFormValues(doc, index, journey.draft.answers), []);
   });
@@ -128,7 +164,10 @@ export function journeyRouter(deps: Deps): Router {
       return res.redirect(303, `${base(res, slug)}/saved`);
     }
     if (result.kind === 'check') return res.redirect(303, `${base(res, slug)}/check`);
-    res.redirect(303, result.index < 0 ? base(res, slug) : `${base(res, slug)}/s/${result.index + 1}`);
+    res.redirect(
+      303,
+      result.index < 0 ? base(res, slug) : `${base(res, slug)}/s/${result.index + 1}`,
+    );
   });
 
   router.get('/q/:slug/check', async (req, res) => {
@@ -150,7 +189,8 @@ export function journeyRouter(deps: Deps): Router {
     if (!journey) return;
     const slug = journey.questionnaire.slug;
     const result = await answering.submit(journey, lang(res));
-    if (result.kind === 'incomplete') return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
+    if (result.kind === 'incomplete')
+      return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
     res.clearCookie(COOKIES.draft(slug), cookieOptions(settings.secureCookies));
     setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
     res.redirect(303, `${base(res, slug)}/done`);
@@ -174,10 +214,21 @@ export function journeyRouter(deps: Deps): Router {
     const doc = questionnaire.definition;
     const code = takeFlash(req, res, 'resume', slug);
     if (!code) return res.redirect(303, `${base(res, slug)}/resume`);
-    res.render('pages/public/saved', { doc, slug, content: contentContext(doc, lang(res), res.locals.t), code });
+    res.render('pages/public/saved', {
+      doc,
+      slug,
+      content: contentContext(doc, lang(res), res.locals.t),
+      code,
+    });
   });
 
-  const renderResume = (res: Response, slug: string, doc: Journey['questionnaire']['definition'], error?: string, typed = '') =>
+  const renderResume = (
+    res: Response,
+    slug: string,
+    doc: Journey['questionnaire']['definition'],
+    error?: string,
+    typed = '',
+  ) =>
     res.status(error ? 400 : 200).render('pages/public/resume', {
       doc,
       slug,
@@ -195,12 +246,21 @@ export function journeyRouter(deps: Deps): Router {
     const questionnaire = await answering.startPage(slugOf(req));
     const slug = questionnaire.slug;
     const parsed = parseCodeForm(req.body);
-    if ('error' in parsed) return renderResume(res, slug, questionnaire.definition, parsed.error, parsed.typed);
+    if ('error' in parsed)
+      return renderResume(res, slug, questionnaire.definition, parsed.error, parsed.typed);
     const token = await answering.resume(slug, parsed.code);
-    if (!token) return renderResume(res, slug, questionnaire.definition, 'errors.resume_not_found', parsed.code);
+    if (!token)
+      return renderResume(
+        res,
+        slug,
+        questionnaire.definition,
+        'errors.resume_not_found',
+        parsed.code,
+      );
     setDraftCookie(res, slug, token);
     const journey = await answering.journey(slug, token);
-    const first = visibleSections(journey.questionnaire.definition, journey.draft?.answers ?? {})[0] ?? 0;
+    const first =
+      visibleSections(journey.questionnaire.definition, journey.draft?.answers ?? {})[0] ?? 0;
     res.redirect(303, `${base(res, slug)}/s/${first + 1}`);
   });
 

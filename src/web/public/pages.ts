@@ -14,7 +14,12 @@ export function pagesRouter(deps: Deps): Router {
     res.render('pages/public/home', {
       consultations: open.map((q) => {
         const title = resolveText(q.definition.title, lang(res), q.definition.defaultLanguage);
-        return { slug: q.slug, title: title.text, titleLang: title.lang === lang(res) ? undefined : title.lang, languages: q.definition.languages.map(nativeName) };
+        return {
+          slug: q.slug,
+          title: title.text,
+          titleLang: title.lang === lang(res) ? undefined : title.lang,
+          languages: q.definition.languages.map(nativeName),
+        };
       }),
     });
   });
@@ -22,14 +27,17 @@ export function pagesRouter(deps: Deps): Router {
   router.get('/accessibility', (_req, res) => res.render('pages/public/accessibility'));
 
   const renderWithdraw = (res: Response, error?: string, typed = '') =>
-    res.status(error ? 400 : 200).render('pages/public/withdraw', { error: error && res.locals.t(error), typed });
+    res
+      .status(error ? 400 : 200)
+      .render('pages/public/withdraw', { error: error && res.locals.t(error), typed });
 
   router.get('/withdraw', (_req, res) => renderWithdraw(res));
 
   router.post('/withdraw', async (req, res) => {
     const parsed = parseCodeForm(req.body);
     if ('error' in parsed) return renderWithdraw(res, parsed.error, parsed.typed);
-    if (!(await deps.answering.withdraw(parsed.code))) return renderWithdraw(res, 'errors.receipt_not_found', parsed.code);
+    if (!(await deps.answering.withdraw(parsed.code)))
+      return renderWithdraw(res, 'errors.receipt_not_found', parsed.code);
     res.redirect(303, `/${lang(res)}/withdraw/done`);
   });
 

@@ -1,5 +1,9 @@
 import { bandFor } from '../../domain/banding.js';
-import { visibleQuestions, visibleSections, type Answers } from '../../domain/questionnaire/journey.js';
+import {
+  visibleQuestions,
+  visibleSections,
+  type Answers,
+} from '../../domain/questionnaire/journey.js';
 import type { Questionnaire } from '../../domain/questionnaire/schema.js';
 import { bandLabel } from '../../domain/question-types/number.js';
 import type { Question } from '../../domain/question-types/registry-schema.js';
@@ -11,11 +15,17 @@ import { fieldId, type ContentContext, type ErrorView } from './view-model.js';
  * What a question partial (views/partials/questions/<type>.ejs) receives: the question, and
  * helpers to read the submitted or saved values and the error of each of its fields.
  */
-export function questionViews(questions: Question[], form: FormValues, errors: ErrorView[], content: ContentContext) {
+export function questionViews(
+  questions: Question[],
+  form: FormValues,
+  errors: ErrorView[],
+  content: ContentContext,
+) {
   return questions.map((q) => ({
     q,
     partial: `../../partials/questions/${q.type}`,
-    id: (field: string, option?: string) => (option === undefined ? fieldId(field) : `${fieldId(field)}-${option}`),
+    id: (field: string, option?: string) =>
+      option === undefined ? fieldId(field) : `${fieldId(field)}-${option}`,
     value: (field: string): string => {
       const raw = form[field];
       return Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '');
@@ -25,7 +35,9 @@ export function questionViews(questions: Question[], form: FormValues, errors: E
       return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     },
     errorFor: (field: string) => errors.find((e) => e.field === field)?.text,
-    hasError: typeOf(q).fields(q).some((field) => errors.some((e) => e.field === field)),
+    hasError: typeOf(q)
+      .fields(q)
+      .some((field) => errors.some((e) => e.field === field)),
     text: content.text,
     la: content.la,
   }));
@@ -44,7 +56,10 @@ export function summaryRows(doc: Questionnaire, answers: Answers, content: Conte
         .filter((q) => typeOf(q).answerable)
         .map((q) => {
           const answer = answers[q.key];
-          const band = q.type === 'number' && answer !== undefined ? bandFor(q.bands, Number(answer)) : undefined;
+          const band =
+            q.type === 'number' && answer !== undefined
+              ? bandFor(q.bands, Number(answer))
+              : undefined;
           return {
             key: q.key,
             question: content.text(q.text),

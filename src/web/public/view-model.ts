@@ -18,7 +18,8 @@ export function fieldId(field: string): string {
 export function contentContext(doc: Questionnaire, lang: LanguageCode, t: Translate) {
   const available = doc.languages.includes(lang);
   const contentLang = available ? lang : doc.defaultLanguage;
-  const text = (value: LocalizedText | undefined) => resolveText(value, contentLang, doc.defaultLanguage).text;
+  const text = (value: LocalizedText | undefined) =>
+    resolveText(value, contentLang, doc.defaultLanguage).text;
   return {
     contentLang,
     text,
@@ -27,8 +28,15 @@ export function contentContext(doc: Questionnaire, lang: LanguageCode, t: Transl
     notice: available
       ? null
       : {
-          message: t('language.notAvailable', { language: nativeName(lang), fallback: nativeName(contentLang) }),
-          choices: doc.languages.map((code) => ({ code, name: nativeName(code), dir: directionOf(code) })),
+          message: t('language.notAvailable', {
+            language: nativeName(lang),
+            fallback: nativeName(contentLang),
+          }),
+          choices: doc.languages.map((code) => ({
+            code,
+            name: nativeName(code),
+            dir: directionOf(code),
+          })),
         },
   };
 }
@@ -42,7 +50,11 @@ export interface ErrorView {
 }
 
 /** Translates validation errors into the citizen's language, with authored texts resolved. */
-export function errorViews(errors: FieldError[], t: Translate, content: ContentContext): ErrorView[] {
+export function errorViews(
+  errors: FieldError[],
+  t: Translate,
+  content: ContentContext,
+): ErrorView[] {
   return errors.map((error) => {
     const vars = Object.fromEntries(
       Object.entries(error.vars ?? {}).map(([name, value]) => [
@@ -50,6 +62,10 @@ export function errorViews(errors: FieldError[], t: Translate, content: ContentC
         typeof value === 'object' ? content.text(value) : value,
       ]),
     );
-    return { field: error.field, href: `#${fieldId(error.field)}`, text: t(`errors.${error.message.replace(/^errors\./, '')}`, vars) };
+    return {
+      field: error.field,
+      href: `#${fieldId(error.field)}`,
+      text: t(`errors.${error.message.replace(/^errors\./, '')}`, vars),
+    };
   });
 }
