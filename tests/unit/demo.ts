@@ -16,7 +16,8 @@ export function demoJson(): any {
 /** The demo definition, parsed and checked. */
 export function demoQuestionnaire(): Questionnaire {
   const result = validateQuestionnaire(demoJson());
-  if (!result.ok) throw new Error(`demo questionnaire is invalid: ${JSON.stringify(result.errors)}`);
+  if (!result.ok)
+    throw new Error(`demo questionnaire is invalid: ${JSON.stringify(result.errors)}`);
   return result.questionnaire;
 }
 

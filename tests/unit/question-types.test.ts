@@ -37,14 +37,20 @@ const benefit = question({
   key: 'benefit',
   type: 'likert',
   required: true,
-  scale: { points: options('disagree', 'neither', 'agree'), dontKnow: { key: 'dont_know', label: en("Don't know") } },
+  scale: {
+    points: options('disagree', 'neither', 'agree'),
+    dontKnow: { key: 'dont_know', label: en("Don't know") },
+  },
 });
 const trust = question({
   key: 'trust',
   type: 'likert-matrix',
   required: true,
   rows: options('doctors', 'pharma', 'government'),
-  scale: { points: options('none', 'some', 'full'), dontKnow: { key: 'dont_know', label: en("Don't know") } },
+  scale: {
+    points: options('none', 'some', 'full'),
+    dontKnow: { key: 'dont_know', label: en("Don't know") },
+  },
 });
 const optionalTrust = question({ ...trust, key: 'optional_trust', required: false });
 const consent = question({
@@ -75,42 +81,59 @@ const age = question({
     { key: 'age_45_plus', min: 45, max: 120 },
   ],
 });
-const comments = question({ key: 'comments', type: 'text', required: true, maxLength: 40, multiline: true });
+const comments = question({
+  key: 'comments',
+  type: 'text',
+  required: true,
+  maxLength: 40,
+  multiline: true,
+});
 const note = question({ key: 'note', type: 'info' });
 
 describe('every question type', () => {
   it('is registered', () => {
-    expect([...QUESTION_TYPES].sort()).toEqual(
-      ['consent-matrix', 'info', 'likert', 'likert-matrix', 'multi-choice', 'number', 'ranking', 'single-choice', 'text'],
-    );
+    expect([...QUESTION_TYPES].sort()).toEqual([
+      'consent-matrix',
+      'info',
+      'likert',
+      'likert-matrix',
+      'multi-choice',
+      'number',
+      'ranking',
+      'single-choice',
+      'text',
+    ]);
   });
 
-  it.each([
-    [priorTest, 'errors.required_choice', 'prior_test'],
-    [measures, 'errors.required_multi', 'measures'],
-    [benefit, 'errors.required_choice', 'benefit'],
-    [trust, 'errors.required_row', 'trust.doctors'],
-    [consent, 'errors.required_row', 'consent.own_care'],
-    [requiredRanking, 'errors.ranking_incomplete', 'required_priorities.privacy'],
-    [age, 'errors.required_number', 'age'],
-    [comments, 'errors.required_text', 'comments'],
-  ].map(([q, message, field]) => [(q as Question).type, message as string, field as string, q as Question] as const))(
-    'a required %s question left blank gives %s on field %s',
-    (_type, message, field, q) => {
+  it.each(
+    [
+      [priorTest, 'errors.required_choice', 'prior_test'],
+      [measures, 'errors.required_multi', 'measures'],
+      [benefit, 'errors.required_choice', 'benefit'],
+      [trust, 'errors.required_row', 'trust.doctors'],
+      [consent, 'errors.required_row', 'consent.own_care'],
+      [requiredRanking, 'errors.ranking_incomplete', 'required_priorities.privacy'],
+      [age, 'errors.required_number', 'age'],
+      [comments, 'errors.required_text', 'comments'],
+    ].map(
+      ([q, message, field]) =>
+        [(q as Question).type, message as string, field as string, q as Question] as const,
+    ),
+  )('a required %s question left blank gives %s on field %s', (_type, message, field, q) => {
     for (const form of [{}, { [field]: '' }, { [field]: '   ' }]) {
       const outcome = parse(q, form);
       expect(outcome.answer).toBeUndefined();
       expect(outcome.errors[0]).toMatchObject({ field, message });
     }
-    },
-  );
+  });
 
-  it.each([priorTest, measures, benefit, trust, consent, ranking, age, comments].map((q) => [q.type, q] as const))(
-    'an optional %s question left blank gives no answer and no error',
-    (_type, q) => {
-      expect(parse({ ...q, required: false }, {})).toEqual({ answer: undefined, errors: [] });
-    },
-  );
+  it.each(
+    [priorTest, measures, benefit, trust, consent, ranking, age, comments].map(
+      (q) => [q.type, q] as const,
+    ),
+  )('an optional %s question left blank gives no answer and no error', (_type, q) => {
+    expect(parse({ ...q, required: false }, {})).toEqual({ answer: undefined, errors: [] });
+  });
 
   it('the error carries the question text so the view can name it', () => {
     expect(parse(priorTest, {}).errors[0]?.vars).toMatchObject({ question: en('Question') });
@@ -131,7 +154,9 @@ describe('single choice', () => {
   it('rejects the field sent twice, even with valid values', () => {
     const outcome = parse(priorTest, { prior_test: ['yes', 'no'] });
     expect(outcome.answer).toBeUndefined();
-    expect(outcome.errors).toEqual([expect.objectContaining({ field: 'prior_test', message: 'errors.invalid_option' })]);
+    expect(outcome.errors).toEqual([
+      expect.objectContaining({ field: 'prior_test', message: 'errors.invalid_option' }),
+    ]);
   });
 
   it('stores the option key', () => {
@@ -160,7 +185,9 @@ describe('multi choice', () => {
   });
 
   it('rejects more than max choices, telling the limit', () => {
-    const outcome = parse(measures, { measures: ['oversight', 'withdraw', 'sanctions', 'published'] });
+    const outcome = parse(measures, {
+      measures: ['oversight', 'withdraw', 'sanctions', 'published'],
+    });
     expect(outcome.errors[0]).toMatchObject({ message: 'errors.multi_max', vars: { max: 3 } });
   });
 
@@ -191,11 +218,15 @@ describe('likert', () => {
 
   it('rejects "don\'t know" when the scale does not offer it', () => {
     const noDontKnow = question({ ...benefit, scale: { points: options('disagree', 'agree') } });
-    expect(parse(noDontKnow, { benefit: 'dont_know' }).errors[0]?.message).toBe('errors.invalid_option');
+    expect(parse(noDontKnow, { benefit: 'dont_know' }).errors[0]?.message).toBe(
+      'errors.invalid_option',
+    );
   });
 
   it('rejects repeated values', () => {
-    expect(parse(benefit, { benefit: ['agree', 'agree'] }).errors[0]?.message).toBe('errors.invalid_option');
+    expect(parse(benefit, { benefit: ['agree', 'agree'] }).errors[0]?.message).toBe(
+      'errors.invalid_option',
+    );
   });
 });
 
@@ -207,7 +238,10 @@ describe.each([
 
   it('reads one answer per row', () => {
     const form = Object.fromEntries(rows.map((row) => [field(row), valid]));
-    expect(parse(q, form)).toEqual({ answer: Object.fromEntries(rows.map((row) => [row, valid])), errors: [] });
+    expect(parse(q, form)).toEqual({
+      answer: Object.fromEntries(rows.map((row) => [row, valid])),
+      errors: [],
+    });
   });
 
   it('when required, reports every unanswered row on its own field', () => {
@@ -215,7 +249,9 @@ describe.each([
     const outcome = parse(q, { [field(first)]: valid });
     expect(outcome.answer).toBeUndefined();
     expect(outcome.errors).toEqual(
-      rest.map((row) => expect.objectContaining({ field: field(row), message: 'errors.required_row' })),
+      rest.map((row) =>
+        expect.objectContaining({ field: field(row), message: 'errors.required_row' }),
+      ),
     );
   });
 
@@ -232,7 +268,10 @@ describe.each([
     const form: FormValues = Object.fromEntries(rows.map((row) => [field(row), valid]));
     form[field(rows[0] as string)] = [valid, valid];
     expect(parse(q, form).errors).toEqual([
-      expect.objectContaining({ field: field(rows[0] as string), message: 'errors.invalid_option' }),
+      expect.objectContaining({
+        field: field(rows[0] as string),
+        message: 'errors.invalid_option',
+      }),
     ]);
   });
 
@@ -250,10 +289,16 @@ describe('optional likert matrix', () => {
   });
 
   it('still rejects an invalid row', () => {
-    const outcome = parse(optionalTrust, { 'optional_trust.pharma': 'some', 'optional_trust.government': 'lots' });
+    const outcome = parse(optionalTrust, {
+      'optional_trust.pharma': 'some',
+      'optional_trust.government': 'lots',
+    });
     expect(outcome.answer).toBeUndefined();
     expect(outcome.errors).toEqual([
-      expect.objectContaining({ field: 'optional_trust.government', message: 'errors.invalid_option' }),
+      expect.objectContaining({
+        field: 'optional_trust.government',
+        message: 'errors.invalid_option',
+      }),
     ]);
   });
 });
@@ -269,22 +314,27 @@ describe('ranking', () => {
     });
   });
 
-  it('rejects a partial ranking, on the first option\'s field', () => {
+  it("rejects a partial ranking, on the first option's field", () => {
     expect(parse(ranking, form({ privacy: '1', benefit: '2' })).errors).toEqual([
-      expect.objectContaining({ field: 'priorities.privacy', message: 'errors.ranking_incomplete' }),
+      expect.objectContaining({
+        field: 'priorities.privacy',
+        message: 'errors.ranking_incomplete',
+      }),
     ]);
   });
 
   it('rejects two options with the same rank', () => {
-    expect(parse(ranking, form({ privacy: '1', benefit: '1', control: '2', speed: '3' })).errors[0]?.message).toBe(
-      'errors.ranking_duplicate',
-    );
+    expect(
+      parse(ranking, form({ privacy: '1', benefit: '1', control: '2', speed: '3' })).errors[0]
+        ?.message,
+    ).toBe('errors.ranking_duplicate');
   });
 
   it.each(['0', '5', '-1', 'first', '1.5'])('rejects the rank %s for four options', (rank) => {
-    expect(parse(ranking, form({ privacy: rank, benefit: '1', control: '2', speed: '3' })).errors[0]?.message).toBe(
-      'errors.invalid_option',
-    );
+    expect(
+      parse(ranking, form({ privacy: rank, benefit: '1', control: '2', speed: '3' })).errors[0]
+        ?.message,
+    ).toBe('errors.invalid_option');
   });
 
   it('stores one row per option with its rank', () => {
@@ -307,17 +357,27 @@ describe('number', () => {
     expect(parse(age, { age: typed })).toEqual({ answer: value, errors: [] });
   });
 
-  it.each(['37.5', '37,5', '3e1', 'thirty', '0x25', '--37'])('rejects %j as not a whole number', (typed) => {
-    expect(parse(age, { age: typed }).errors).toEqual([
-      expect.objectContaining({ field: 'age', message: 'errors.number_format' }),
-    ]);
-  });
+  it.each(['37.5', '37,5', '3e1', 'thirty', '0x25', '--37'])(
+    'rejects %j as not a whole number',
+    (typed) => {
+      expect(parse(age, { age: typed }).errors).toEqual([
+        expect.objectContaining({ field: 'age', message: 'errors.number_format' }),
+      ]);
+    },
+  );
 
-  it.each(['15', '121', '-37', '999999999'])('rejects %s as outside 16–120, telling the range', (typed) => {
-    expect(parse(age, { age: typed }).errors).toEqual([
-      expect.objectContaining({ field: 'age', message: 'errors.number_range', vars: expect.objectContaining({ min: 16, max: 120 }) }),
-    ]);
-  });
+  it.each(['15', '121', '-37', '999999999'])(
+    'rejects %s as outside 16–120, telling the range',
+    (typed) => {
+      expect(parse(age, { age: typed }).errors).toEqual([
+        expect.objectContaining({
+          field: 'age',
+          message: 'errors.number_range',
+          vars: expect.objectContaining({ min: 16, max: 120 }),
+        }),
+      ]);
+    },
+  );
 
   it('rejects the field sent twice', () => {
     expect(parse(age, { age: ['37', '38'] }).errors[0]?.message).toBe('errors.number_format');
@@ -342,14 +402,21 @@ describe('number', () => {
 
 describe('free text', () => {
   it('keeps ordinary text and normalises Windows line breaks', () => {
-    expect(parse(comments, { comments: 'Line one\r\nLine two' })).toEqual({ answer: 'Line one\nLine two', errors: [] });
+    expect(parse(comments, { comments: 'Line one\r\nLine two' })).toEqual({
+      answer: 'Line one\nLine two',
+      errors: [],
+    });
   });
 
   it('rejects text longer than maxLength, counting characters not bytes', () => {
     expect(parse(comments, { comments: 'ż'.repeat(40) }).errors).toEqual([]);
     expect(parse(comments, { comments: '🧬'.repeat(40) }).errors).toEqual([]);
     expect(parse(comments, { comments: 'a'.repeat(41) }).errors).toEqual([
-      expect.objectContaining({ field: 'comments', message: 'errors.text_too_long', vars: expect.objectContaining({ max: 40 }) }),
+      expect.objectContaining({
+        field: 'comments',
+        message: 'errors.text_too_long',
+        vars: expect.objectContaining({ max: 40 }),
+      }),
     ]);
   });
 
@@ -368,7 +435,9 @@ describe('free text', () => {
   });
 
   it('rejects the field sent twice', () => {
-    expect(parse(comments, { comments: ['a', 'b'] }).errors[0]?.message).toBe('errors.invalid_input');
+    expect(parse(comments, { comments: ['a', 'b'] }).errors[0]?.message).toBe(
+      'errors.invalid_input',
+    );
   });
 
   // BUG: the length check runs before redaction, and markers can be longer than what they
@@ -405,7 +474,10 @@ describe('a saved answer shown again and sent back is read as the same answer', 
 
   it('multi choice', () => {
     const ordinary = ['oversight', 'withdraw', 'sanctions', 'published'];
-    const valid = fc.oneof(fc.subarray(ordinary, { minLength: 2, maxLength: 3 }), fc.constant(['none']));
+    const valid = fc.oneof(
+      fc.subarray(ordinary, { minLength: 2, maxLength: 3 }),
+      fc.constant<string[]>(['none']),
+    );
     fc.assert(
       fc.property(valid, (answer) => {
         expect(roundTrip(measures, answer)).toEqual({ answer, errors: [] });
@@ -424,7 +496,10 @@ describe('a saved answer shown again and sent back is read as the same answer', 
   it('likert matrix, required and optional', () => {
     const point = fc.constantFrom('none', 'some', 'full', 'dont_know');
     const full = fc.record({ doctors: point, pharma: point, government: point });
-    const partial = fc.record({ doctors: point, pharma: point, government: point }, { requiredKeys: [] });
+    const partial = fc.record(
+      { doctors: point, pharma: point, government: point },
+      { requiredKeys: [] },
+    );
     fc.assert(
       fc.property(full, (answer) => {
         expect(roundTrip(trust, answer)).toEqual({ answer, errors: [] });
@@ -464,7 +539,9 @@ describe('a saved answer shown again and sent back is read as the same answer', 
         expect(roundTrip(age, answer)).toEqual({ answer, errors: [] });
         const [row, ...more] = store(age, answer);
         expect(more).toEqual([]);
-        const band = (age as Extract<Question, { type: 'number' }>).bands.find((b) => b.key === row?.value);
+        const band = (age as Extract<Question, { type: 'number' }>).bands.find(
+          (b) => b.key === row?.value,
+        );
         expect(band).toBeDefined();
         expect(answer).toBeGreaterThanOrEqual(band!.min);
         expect(answer).toBeLessThanOrEqual(band!.max);
@@ -473,12 +550,19 @@ describe('a saved answer shown again and sent back is read as the same answer', 
   });
 
   it('text without anything to redact', () => {
-    const plain = fc.string({ unit: fc.constantFrom(...'abc xyz.,!?éżش\n'), minLength: 1, maxLength: 40 });
+    const plain = fc.string({
+      unit: fc.constantFrom(...'abc xyz.,!?éżش\n'),
+      minLength: 1,
+      maxLength: 40,
+    });
     fc.assert(
-      fc.property(plain.filter((s) => s.trim() !== ''), (typed) => {
-        const first = parse(comments, { comments: typed });
-        expect(roundTrip(comments, first.answer as Answer)).toEqual(first);
-      }),
+      fc.property(
+        plain.filter((s) => s.trim() !== ''),
+        (typed) => {
+          const first = parse(comments, { comments: typed });
+          expect(roundTrip(comments, first.answer as Answer)).toEqual(first);
+        },
+      ),
     );
   });
 });

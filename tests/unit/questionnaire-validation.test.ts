@@ -86,7 +86,9 @@ describe('keys', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[2].questions[1].options[3].key = 'broad_once';
     });
-    expect(errors).toEqual([at(`${CONSENT_MODEL}.options`, 'option key "broad_once" is used twice')]);
+    expect(errors).toEqual([
+      at(`${CONSENT_MODEL}.options`, 'option key "broad_once" is used twice'),
+    ]);
   });
 
   it('when two points of a scale share a key, the scale is rejected', () => {
@@ -132,7 +134,10 @@ describe('display conditions', () => {
       doc.sections[0].questions[1].condition = { question: 'consent_model', anyOf: ['broad_once'] };
     });
     expect(errors).toEqual([
-      at(`${FAMILIARITY}.condition`, 'condition refers to question "consent_model", which is not in an earlier section'),
+      at(
+        `${FAMILIARITY}.condition`,
+        'condition refers to question "consent_model", which is not in an earlier section',
+      ),
     ]);
   });
 
@@ -141,7 +146,10 @@ describe('display conditions', () => {
       doc.sections[0].questions[2].condition = { question: 'familiarity', anyOf: ['never_heard'] };
     });
     expect(errors).toEqual([
-      at(`${PRIOR_TEST}.condition`, 'condition refers to question "familiarity", which is not in an earlier section'),
+      at(
+        `${PRIOR_TEST}.condition`,
+        'condition refers to question "familiarity", which is not in an earlier section',
+      ),
     ]);
   });
 
@@ -149,7 +157,9 @@ describe('display conditions', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[1].questions[2].condition = { question: 'benefit', noneOf: ['agree'] };
     });
-    expect(errors).toEqual([at(`${BENEFIT}.condition`, /"benefit", which is not in an earlier section/)]);
+    expect(errors).toEqual([
+      at(`${BENEFIT}.condition`, /"benefit", which is not in an earlier section/),
+    ]);
   });
 
   it('when a condition refers to a question that does not exist, it is rejected', () => {
@@ -157,7 +167,10 @@ describe('display conditions', () => {
       doc.sections[1].questions[1].condition.question = 'previous_test';
     });
     expect(errors).toEqual([
-      at(`${PRIOR_TEST_CONSENT}.condition`, 'condition refers to question "previous_test", which does not exist'),
+      at(
+        `${PRIOR_TEST_CONSENT}.condition`,
+        'condition refers to question "previous_test", which does not exist',
+      ),
     ]);
   });
 
@@ -165,14 +178,18 @@ describe('display conditions', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[1].questions[1].condition.anyOf = ['yes', 'maybe'];
     });
-    expect(errors).toEqual([at(`${PRIOR_TEST_CONSENT}.condition`, '"maybe" is not an answer of "prior_test"')]);
+    expect(errors).toEqual([
+      at(`${PRIOR_TEST_CONSENT}.condition`, '"maybe" is not an answer of "prior_test"'),
+    ]);
   });
 
   it('when a noneOf condition tests an unknown value, it is rejected too', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[1].questions[1].condition = { question: 'prior_test', noneOf: ['no', 'nope'] };
     });
-    expect(errors).toEqual([at(`${PRIOR_TEST_CONSENT}.condition`, '"nope" is not an answer of "prior_test"')]);
+    expect(errors).toEqual([
+      at(`${PRIOR_TEST_CONSENT}.condition`, '"nope" is not an answer of "prior_test"'),
+    ]);
   });
 
   it('when a condition on a matrix has no item, it asks for one and lists the rows', () => {
@@ -189,9 +206,15 @@ describe('display conditions', () => {
 
   it('when a condition on a matrix names a row that does not exist, it is rejected', () => {
     const errors = errorsAfter((doc) => {
-      doc.sections[2].questions[1].condition = { question: 'willingness', item: 'banks', anyOf: ['willing'] };
+      doc.sections[2].questions[1].condition = {
+        question: 'willingness',
+        item: 'banks',
+        anyOf: ['willing'],
+      };
     });
-    expect(errors).toEqual([at(`${CONSENT_MODEL}.condition`, /^condition needs "item": one of own_doctor/)]);
+    expect(errors).toEqual([
+      at(`${CONSENT_MODEL}.condition`, /^condition needs "item": one of own_doctor/),
+    ]);
   });
 
   it('a condition on a matrix row with one of the scale points is accepted', () => {
@@ -208,18 +231,24 @@ describe('display conditions', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[1].questions[1].condition.item = 'yes';
     });
-    expect(errors).toEqual([at(`${PRIOR_TEST_CONSENT}.condition`, '"item" is only for matrix questions')]);
+    expect(errors).toEqual([
+      at(`${PRIOR_TEST_CONSENT}.condition`, '"item" is only for matrix questions'),
+    ]);
   });
 
   it('a condition on a number tests band keys, not raw numbers', () => {
     const accepted = demoJson();
-    accepted.sections.push(followUpSection({ question: 'age', anyOf: ['age_65_74', 'age_75_plus'] }));
+    accepted.sections.push(
+      followUpSection({ question: 'age', anyOf: ['age_65_74', 'age_75_plus'] }),
+    );
     expect(validateQuestionnaire(accepted)).toMatchObject({ ok: true });
 
     const errors = errorsAfter((doc) => {
       doc.sections.push(followUpSection({ question: 'age', anyOf: ['age_65_74', 'age_70'] }));
     });
-    expect(errors).toEqual([at('sections[5].questions[0].condition', '"age_70" is not an answer of "age"')]);
+    expect(errors).toEqual([
+      at('sections[5].questions[0].condition', '"age_70" is not an answer of "age"'),
+    ]);
   });
 
   it.each([
@@ -230,14 +259,18 @@ describe('display conditions', () => {
     const errors = errorsAfter((doc) => {
       doc.sections.push(followUpSection({ question: target, anyOf: ['anything'] }));
     });
-    expect(errors).toEqual([at('sections[5].questions[0].condition', `a condition cannot test a ${type} question`)]);
+    expect(errors).toEqual([
+      at('sections[5].questions[0].condition', `a condition cannot test a ${type} question`),
+    ]);
   });
 
   it('a condition with both anyOf and noneOf is rejected', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[1].questions[1].condition.noneOf = ['no'];
     });
-    expect(errors).toEqual([at(`${PRIOR_TEST_CONSENT}.condition`, 'needs exactly one of anyOf or noneOf')]);
+    expect(errors).toEqual([
+      at(`${PRIOR_TEST_CONSENT}.condition`, 'needs exactly one of anyOf or noneOf'),
+    ]);
   });
 });
 
@@ -272,7 +305,9 @@ describe('languages and translations', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[3].questions[1].options[0].label.it = 'Trasparenza';
     });
-    expect(errors).toEqual([at(`${TRUST_MEASURES}.options[0].label`, 'text in undeclared language: it')]);
+    expect(errors).toEqual([
+      at(`${TRUST_MEASURES}.options[0].label`, 'text in undeclared language: it'),
+    ]);
   });
 
   it('when a text is given in a language that does not exist at all, the schema rejects it', () => {
@@ -324,14 +359,18 @@ describe('number bands', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[4].questions[1].max = 130;
     });
-    expect(errors).toEqual([at(`${AGE}.bands`, 'bands end at 120 but the allowed range ends at 130')]);
+    expect(errors).toEqual([
+      at(`${AGE}.bands`, 'bands end at 120 but the allowed range ends at 130'),
+    ]);
   });
 
   it('when the bands start below the minimum, the definition is rejected', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[4].questions[1].min = 18;
     });
-    expect(errors).toEqual([at(`${AGE}.bands`, 'bands start at 16 but the allowed range starts at 18')]);
+    expect(errors).toEqual([
+      at(`${AGE}.bands`, 'bands start at 16 but the allowed range starts at 18'),
+    ]);
   });
 
   it('when min is greater than max, that is the one error reported', () => {
@@ -378,7 +417,9 @@ describe('dimensions (questions results can be broken down by)', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[3].questions[1].dimension = true;
     });
-    expect(errors).toEqual([at(`${TRUST_MEASURES}.dimension`, 'a multi-choice question cannot be a dimension')]);
+    expect(errors).toEqual([
+      at(`${TRUST_MEASURES}.dimension`, 'a multi-choice question cannot be a dimension'),
+    ]);
   });
 
   it.each([
@@ -412,7 +453,9 @@ describe('the shape of the definition', () => {
     const errors = errorsAfter((doc) => {
       doc.deadline = '2026-12-31';
     });
-    expect(errors).toEqual([expect.objectContaining({ path: '$', message: 'Unrecognized key: "deadline"' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ path: '$', message: 'Unrecognized key: "deadline"' }),
+    ]);
   });
 
   it('an unknown property on an option is rejected', () => {
@@ -426,7 +469,9 @@ describe('the shape of the definition', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[0].questions[1].type = 'slider';
     });
-    expect(errors).toEqual([at(`${FAMILIARITY}.type`, /single-choice.*multi-choice.*likert.*number.*text.*info/)]);
+    expect(errors).toEqual([
+      at(`${FAMILIARITY}.type`, /single-choice.*multi-choice.*likert.*number.*text.*info/),
+    ]);
   });
 
   it('a property that belongs to another question type is rejected', () => {
@@ -464,7 +509,9 @@ describe('the shape of the definition', () => {
     const tooMany = errorsAfter((doc) => {
       doc.sections[3].questions[1].max = 8;
     });
-    expect(tooMany).toEqual([at(`${TRUST_MEASURES}.max`, 'max must not exceed the number of options')]);
+    expect(tooMany).toEqual([
+      at(`${TRUST_MEASURES}.max`, 'max must not exceed the number of options'),
+    ]);
   });
 
   it('not-JSON-object input is rejected, not thrown', () => {
