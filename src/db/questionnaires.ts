@@ -91,14 +91,12 @@ export function questionnaireRepository(db: Db) {
             published_at: trx.fn.now(),
           })
           .returning('id')) as { id: string }[];
-        await trx('questionnaires')
-          .where('id', id)
-          .update({
-            published_version_id: created!.id,
-            status,
-            country: definition.country,
-            updated_at: trx.fn.now(),
-          });
+        await trx('questionnaires').where('id', id).update({
+          published_version_id: created!.id,
+          status,
+          country: definition.country,
+          updated_at: trx.fn.now(),
+        });
         return { id, slug: definition.slug, status, versionId: created!.id, version, definition };
       });
     },

@@ -218,7 +218,9 @@ describe('the rows stored for a submitted response', () => {
   it('hold the free text only after redaction', () => {
     const rows = responseRows(doc, answerSections(5));
     const comment = rows.find((r) => r.questionKey === 'comments');
-    expect(comment?.value).toBe('Write to me at [email] or call [phone].');
+    expect(comment?.value).toBe(
+      'Write to me at [email] or call [phone]. My account is PL[number].',
+    );
     expect(JSON.stringify(rows)).not.toMatch(/kowalski|601 234 567/);
   });
 

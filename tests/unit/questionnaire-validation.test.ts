@@ -403,10 +403,7 @@ describe('dimensions (questions results can be broken down by)', () => {
     expect(errors).toContainEqual(at(`${COMMENTS}.dimension`, /cannot be a dimension/));
   });
 
-  // BUG: the text and info types' own check() and the generic DIMENSION_TYPES rule in
-  // validate.ts both report this, so the author sees two errors for one problem
-  // ("free text cannot be a dimension" and "a text question cannot be a dimension").
-  it.skip('a free-text dimension is reported once', () => {
+  it('a free-text dimension is reported once', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[4].questions[5].dimension = true;
     });

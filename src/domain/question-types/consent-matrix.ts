@@ -5,8 +5,7 @@ import {
   optionSchema,
   questionBaseShape,
 } from '../questionnaire/common.js';
-import { textIn } from '../questionnaire/text.js';
-import { asRecord, checkKeys, matrixField, parseMatrix } from './scale.js';
+import { checkKeys, matrixBehaviour, parseMatrix } from './scale.js';
 import type { QuestionType } from './types.js';
 
 /** A GA4GH Data Use Ontology term, e.g. DUO:0000042 (general research use). */
@@ -30,6 +29,7 @@ export const consentMatrixSchema = z
   .strict();
 export type ConsentMatrixQuestion = z.infer<typeof consentMatrixSchema>;
 
+/** Rows are purposes of data use, columns are consent choices: one choice per purpose. */
 export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
   schema: consentMatrixSchema,
   answerable: true,
@@ -43,28 +43,9 @@ export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
       'choices',
     ),
   ],
-  fields: (q) => q.purposes.map((p) => matrixField(q.key, p.key)),
   parse: (q, form) => parseMatrix(q, q.purposes, q.choices, form),
-  toForm: (q, answer) =>
-    Object.fromEntries(
-      Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v]),
-    ),
-  store: (_q, answer) => Object.entries(asRecord(answer)).map(([item, value]) => ({ item, value })),
-  summarise(q, answer, lang) {
-    const record = asRecord(answer);
-    return q.purposes
-      .filter((p) => record[p.key] !== undefined)
-      .map((p) => {
-        const choice = q.choices.find((c) => c.key === record[p.key]);
-        return `${textIn(p.label, lang)}: ${textIn(choice?.label, lang)}`;
-      });
-  },
-  conditionValues: (_q, answer, item) => {
-    const value = item === undefined ? undefined : asRecord(answer)[item];
-    return value === undefined ? [] : [value];
-  },
-  conditionTarget: (q) => ({
-    items: q.purposes.map((p) => p.key),
-    values: q.choices.map((c) => c.key),
-  }),
+  ...matrixBehaviour<ConsentMatrixQuestion>(
+    (q) => q.purposes,
+    (q) => q.choices,
+  ),
 };

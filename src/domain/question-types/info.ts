@@ -15,8 +15,7 @@ export type InfoQuestion = z.infer<typeof infoSchema>;
 export const info: QuestionType<InfoQuestion> = {
   schema: infoSchema,
   answerable: false,
-  check: (q) =>
-    q.dimension ? [{ path: ['dimension'], message: 'an info block cannot be a dimension' }] : [],
+  check: () => [],
   fields: () => [],
   parse: () => ({ answer: undefined, errors: [] }),
   toForm: () => ({}),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { optionSchema, questionBaseShape, scaleSchema } from '../questionnaire/common.js';
-import { textIn } from '../questionnaire/text.js';
-import { asRecord, checkKeys, matrixField, parseMatrix, scaleOptions } from './scale.js';
+import { checkKeys, matrixBehaviour, parseMatrix, scaleOptions } from './scale.js';
 import type { QuestionType } from './types.js';
 
 export const likertMatrixSchema = z
@@ -14,6 +13,7 @@ export const likertMatrixSchema = z
   .strict();
 export type LikertMatrixQuestion = z.infer<typeof likertMatrixSchema>;
 
+/** Several statements on one scale, e.g. trust in doctors, hospitals, companies... */
 export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
   schema: likertMatrixSchema,
   answerable: true,
@@ -27,28 +27,9 @@ export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
       'scale',
     ),
   ],
-  fields: (q) => q.rows.map((r) => matrixField(q.key, r.key)),
   parse: (q, form) => parseMatrix(q, q.rows, scaleOptions(q.scale), form),
-  toForm: (q, answer) =>
-    Object.fromEntries(
-      Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v]),
-    ),
-  store: (_q, answer) => Object.entries(asRecord(answer)).map(([item, value]) => ({ item, value })),
-  summarise(q, answer, lang) {
-    const record = asRecord(answer);
-    return q.rows
-      .filter((row) => record[row.key] !== undefined)
-      .map((row) => {
-        const point = scaleOptions(q.scale).find((o) => o.key === record[row.key]);
-        return `${textIn(row.label, lang)}: ${textIn(point?.label, lang)}`;
-      });
-  },
-  conditionValues: (_q, answer, item) => {
-    const value = item === undefined ? undefined : asRecord(answer)[item];
-    return value === undefined ? [] : [value];
-  },
-  conditionTarget: (q) => ({
-    items: q.rows.map((r) => r.key),
-    values: scaleOptions(q.scale).map((o) => o.key),
-  }),
+  ...matrixBehaviour<LikertMatrixQuestion>(
+    (q) => q.rows,
+    (q) => scaleOptions(q.scale),
+  ),
 };

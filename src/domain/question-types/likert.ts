@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { questionBaseShape, scaleSchema } from '../questionnaire/common.js';
 import { textIn } from '../questionnaire/text.js';
-import { isInvalid, single } from './form.js';
-import { checkKeys, scaleOptions } from './scale.js';
+import { checkKeys, parseOneOf, scaleOptions } from './scale.js';
 import type { QuestionType } from './types.js';
 
 export const likertSchema = z
@@ -10,6 +9,7 @@ export const likertSchema = z
   .strict();
 export type LikertQuestion = z.infer<typeof likertSchema>;
 
+/** One statement on an n-point scale, with an optional "don't know". */
 export const likert: QuestionType<LikertQuestion> = {
   schema: likertSchema,
   answerable: true,
@@ -19,26 +19,7 @@ export const likert: QuestionType<LikertQuestion> = {
       'scale',
     ),
   fields: (q) => [q.key],
-  parse(q, form) {
-    const value = single(form, q.key);
-    if (value === undefined) {
-      return q.required
-        ? {
-            answer: undefined,
-            errors: [
-              { field: q.key, message: 'errors.required_choice', vars: { question: q.text } },
-            ],
-          }
-        : { answer: undefined, errors: [] };
-    }
-    if (isInvalid(value) || !scaleOptions(q.scale).some((o) => o.key === value)) {
-      return {
-        answer: undefined,
-        errors: [{ field: q.key, message: 'errors.invalid_option', vars: { question: q.text } }],
-      };
-    }
-    return { answer: value, errors: [] };
-  },
+  parse: (q, form) => parseOneOf(q, scaleOptions(q.scale), form),
   toForm: (q, answer) => ({ [q.key]: String(answer) }),
   store: (_q, answer) => [{ item: '', value: String(answer) }],
   summarise: (q, answer, lang) => [

@@ -1,5 +1,6 @@
-import type { Option, Scale } from '../questionnaire/common.js';
-import type { LocalizedText } from '../questionnaire/common.js';
+import type { LanguageCode } from '../languages.js';
+import type { LocalizedText, Option, Scale } from '../questionnaire/common.js';
+import { textIn } from '../questionnaire/text.js';
 import { duplicates, isInvalid, single } from './form.js';
 import type { FieldError, FormValues, SemanticIssue } from './types.js';
 
@@ -53,4 +54,58 @@ export function asRecord(answer: unknown): Record<string, string> {
   return typeof answer === 'object' && answer !== null && !Array.isArray(answer)
     ? (answer as Record<string, string>)
     : {};
+}
+
+/** One choice among the allowed options (radios, likert scale or select). */
+export function parseOneOf(
+  question: { key: string; text: LocalizedText; required: boolean },
+  allowed: Option[],
+  form: FormValues,
+): { answer: string | undefined; errors: FieldError[] } {
+  const value = single(form, question.key);
+  const fail = (message: string) => ({
+    answer: undefined,
+    errors: [{ field: question.key, message, vars: { question: question.text } }],
+  });
+  if (value === undefined)
+    return question.required ? fail('errors.required_choice') : { answer: undefined, errors: [] };
+  if (isInvalid(value) || !allowed.some((o) => o.key === value))
+    return fail('errors.invalid_option');
+  return { answer: value, errors: [] };
+}
+
+/**
+ * What likert and consent matrices share: one radio group per row, stored as (row, column)
+ * pairs, summarised as "row: column", tested by conditions row by row.
+ */
+export function matrixBehaviour<Q extends { key: string }>(
+  rowsOf: (q: Q) => Option[],
+  columnsOf: (q: Q) => Option[],
+) {
+  return {
+    fields: (q: Q) => rowsOf(q).map((r) => matrixField(q.key, r.key)),
+    toForm: (q: Q, answer: unknown) =>
+      Object.fromEntries(
+        Object.entries(asRecord(answer)).map(([row, v]) => [matrixField(q.key, row), v]),
+      ),
+    store: (_q: Q, answer: unknown) =>
+      Object.entries(asRecord(answer)).map(([item, value]) => ({ item, value })),
+    summarise(q: Q, answer: unknown, lang: LanguageCode) {
+      const record = asRecord(answer);
+      return rowsOf(q)
+        .filter((row) => record[row.key] !== undefined)
+        .map((row) => {
+          const column = columnsOf(q).find((c) => c.key === record[row.key]);
+          return `${textIn(row.label, lang)}: ${textIn(column?.label, lang)}`;
+        });
+    },
+    conditionValues: (_q: Q, answer: unknown, item: string | undefined) => {
+      const value = item === undefined ? undefined : asRecord(answer)[item];
+      return value === undefined ? [] : [value];
+    },
+    conditionTarget: (q: Q) => ({
+      items: rowsOf(q).map((r) => r.key),
+      values: columnsOf(q).map((c) => c.key),
+    }),
+  };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { optionSchema, questionBaseShape } from '../questionnaire/common.js';
 import { textIn } from '../questionnaire/text.js';
-import { duplicates, isInvalid, single } from './form.js';
+import { duplicates } from './form.js';
+import { parseOneOf } from './scale.js';
 import type { QuestionType } from './types.js';
 
 export const singleChoiceSchema = z
@@ -24,26 +25,7 @@ export const singleChoice: QuestionType<SingleChoiceQuestion> = {
       message: `option key "${key}" is used twice`,
     })),
   fields: (q) => [q.key],
-  parse(q, form) {
-    const value = single(form, q.key);
-    if (value === undefined) {
-      return q.required
-        ? {
-            answer: undefined,
-            errors: [
-              { field: q.key, message: 'errors.required_choice', vars: { question: q.text } },
-            ],
-          }
-        : { answer: undefined, errors: [] };
-    }
-    if (isInvalid(value) || !q.options.some((o) => o.key === value)) {
-      return {
-        answer: undefined,
-        errors: [{ field: q.key, message: 'errors.invalid_option', vars: { question: q.text } }],
-      };
-    }
-    return { answer: value, errors: [] };
-  },
+  parse: (q, form) => parseOneOf(q, q.options, form),
   toForm: (q, answer) => ({ [q.key]: String(answer) }),
   store: (_q, answer) => [{ item: '', value: String(answer) }],
   summarise: (q, answer, lang) => [textIn(q.options.find((o) => o.key === answer)?.label, lang)],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { questionBaseShape } from '../questionnaire/common.js';
-import { redact } from '../redaction.js';
+import { redact, redactedLength } from '../redaction.js';
 import { isInvalid, single } from './form.js';
 import type { QuestionType } from './types.js';
 
@@ -18,8 +18,7 @@ export type TextQuestion = z.infer<typeof textSchema>;
 export const text: QuestionType<TextQuestion> = {
   schema: textSchema,
   answerable: true,
-  check: (q) =>
-    q.dimension ? [{ path: ['dimension'], message: 'free text cannot be a dimension' }] : [],
+  check: () => [],
   fields: (q) => [q.key],
   parse(q, form) {
     const value = single(form, q.key);
@@ -30,8 +29,9 @@ export const text: QuestionType<TextQuestion> = {
     if (value === undefined)
       return q.required ? fail('errors.required_text') : { answer: undefined, errors: [] };
     if (isInvalid(value)) return fail('errors.invalid_input');
-    if ([...value].length > q.maxLength) return fail('errors.text_too_long');
-    return { answer: redact(value.replace(/\r\n/g, '\n')), errors: [] };
+    const redacted = redact(value.replace(/\r\n/g, '\n'));
+    if (redactedLength(redacted) > q.maxLength) return fail('errors.text_too_long');
+    return { answer: redacted, errors: [] };
   },
   toForm: (q, answer) => ({ [q.key]: String(answer) }),
   store: (_q, answer) => [{ item: '', value: String(answer) }],
