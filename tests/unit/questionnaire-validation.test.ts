@@ -516,3 +516,21 @@ describe('the shape of the definition', () => {
     expect(validateQuestionnaire('{"schemaVersion":1}')).toMatchObject({ ok: false });
   });
 });
+
+describe('features that are not built yet are refused, not silently ignored', () => {
+  it('an access-code questionnaire is refused until one-time codes exist', () => {
+    const errors = errorsAfter((doc) => {
+      doc.mode = 'access-code';
+    });
+    expect(errors).toEqual([
+      { path: '$.mode', message: expect.stringContaining('not available yet') },
+    ]);
+  });
+
+  it('an unknown property on an option is an error', () => {
+    const errors = errorsAfter((doc) => {
+      doc.sections[0].questions[2].options[0].colour = 'red';
+    });
+    expect(errors[0]?.path).toBe('$.sections[0].questions[2].options[0]');
+  });
+});

@@ -18,10 +18,12 @@ export const localizedTextSchema = z
 
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
-export const optionSchema = z.object({
-  key: keySchema,
-  label: localizedTextSchema,
-});
+export const optionSchema = z
+  .object({
+    key: keySchema,
+    label: localizedTextSchema,
+  })
+  .strict();
 export type Option = z.infer<typeof optionSchema>;
 
 /**
