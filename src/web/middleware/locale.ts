@@ -23,6 +23,18 @@ export function requestedLanguage(req: Request): {
   return { lang: fromAcceptLanguage(req.get('accept-language')), fromUrl: false };
 }
 
+const numberFormats = new Map<LanguageCode, Intl.NumberFormat>();
+
+/** Formats a number the way the language writes it (Intl), one formatter per language. */
+export function numberFormat(lang: LanguageCode): (value: number) => string {
+  let format = numberFormats.get(lang);
+  if (!format) {
+    format = new Intl.NumberFormat(lang);
+    numberFormats.set(lang, format);
+  }
+  return (value) => (format as Intl.NumberFormat).format(value);
+}
+
 /** Sets the page language, direction, translator and language switcher for every view. */
 export function locale(translations: Translations, secureCookies: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -39,6 +51,7 @@ export function locale(translations: Translations, secureCookies: boolean) {
     res.locals.lang = lang;
     res.locals.dir = directionOf(lang);
     res.locals.t = translations.forLanguage(lang);
+    res.locals.num = numberFormat(lang);
     res.locals.switcher = LANGUAGES.map((l) => ({
       code: l.code,
       name: l.name,

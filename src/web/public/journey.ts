@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { LanguageCode } from '../../domain/languages.js';
 import {
+  firstIncompleteSection,
   sectionFields,
   sectionFormValues,
   visibleQuestions,
@@ -259,9 +260,14 @@ export function journeyRouter(deps: Deps): Router {
       );
     setDraftCookie(res, slug, token);
     const journey = await answering.journey(slug, token);
-    const first =
-      visibleSections(journey.questionnaire.definition, journey.draft?.answers ?? {})[0] ?? 0;
-    res.redirect(303, `${base(res, slug)}/s/${first + 1}`);
+    const doc = journey.questionnaire.definition;
+    const incomplete = firstIncompleteSection(doc, journey.draft?.answers ?? {});
+    res.redirect(
+      303,
+      incomplete === undefined
+        ? `${base(res, slug)}/check`
+        : `${base(res, slug)}/s/${incomplete + 1}`,
+    );
   });
 
   return router;
