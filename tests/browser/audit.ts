@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Page } from 'playwright-core';
 import { axe, type AxeFinding } from '../helpers/browser.js';
 
