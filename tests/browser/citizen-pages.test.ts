@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserAvailable,
@@ -9,7 +9,8 @@ import {
   vnu,
   type RunningApp,
 } from '../helpers/browser.js';
-import { DEMO, DEMO_ANSWERS, type Fields } from '../helpers/citizen.js';
+import { DEMO } from '../helpers/citizen.js';
+import { visitCitizenPages } from './visit.js';
 import { auditPage, type PageAudit } from './audit.js';
 
 const LANGS = ['en', 'pl', 'ar'];
@@ -28,80 +29,14 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function fill(page: Page, fields: Fields): Promise<void> {
-  for (const [name, value] of Object.entries(fields)) {
-    for (const v of Array.isArray(value) ? value : [value]) {
-      const field = page.locator(`[name="${name}"]`).first();
-      const tag = await field.evaluate((el) => `${el.tagName}:${(el as HTMLInputElement).type}`);
-      if (tag.startsWith('SELECT')) await field.selectOption(v);
-      else if (tag === 'INPUT:radio' || tag === 'INPUT:checkbox')
-        await page.locator(`[name="${name}"][value="${v}"]`).check();
-      else await field.fill(v);
-    }
-  }
-}
-
-const button = (page: Page, value: string) => page.locator(`button[name=action][value=${value}]`);
-
-/** Visits every citizen page in one language, auditing each. */
-async function visitAll(lang: string): Promise<PageAudit[]> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const found: PageAudit[] = [];
-  const audit = async (label: string) =>
-    found.push(await auditPage(page, `${lang} ${label}`, lang));
-  const base = `${app.baseUrl}/${lang}`;
-
-  await page.goto(`${base}/`);
-  await audit('home');
-  await page.goto(`${base}/q/${DEMO}`);
-  await audit('start');
-  await page.locator('form[action$="/start"] button').click();
-  await audit('section 1');
-  await button(page, 'next').click();
-  await audit('section 1 with errors');
-  for (const [i, answers] of DEMO_ANSWERS.entries()) {
-    if (i > 0) await audit(`section ${i + 1}`);
-    await fill(page, answers);
-    await button(page, 'next').click();
-  }
-  await audit('check answers');
-  await page.locator('form[action$="/submit"] button').click();
-  await audit('thank you');
-  const receipt = (await page.locator('#receipt-code').textContent())?.trim() ?? '';
-
-  await page.goto(`${base}/q/${DEMO}`);
-  await page.locator('form[action$="/start"] button').click();
-  await button(page, 'save').click();
-  await audit('saved for later');
-  await page.goto(`${base}/q/${DEMO}/resume`);
-  await audit('resume');
-  await page.locator('#code').fill('nonsense');
-  await page.locator('form[action$="/resume"] button').click();
-  await audit('resume with error');
-
-  await page.goto(`${base}/withdraw`);
-  await audit('withdraw');
-  await page.locator('#code').fill('AAAA-BBBB-CCCC-DDDD');
-  await page.locator('form[action$="/withdraw"] button').click();
-  await audit('withdraw with error');
-  await page.locator('#code').fill(receipt);
-  await page.locator('form[action$="/withdraw"] button').click();
-  await audit('withdrawn');
-
-  await page.goto(`${base}/accessibility`);
-  await audit('accessibility statement');
-  await page.goto(`${base}/q/no-such-consultation`);
-  await audit('unknown questionnaire');
-  await context.close();
-  return found;
-}
-
 describe.skipIf(!enabled)('every citizen page, in English, Polish and Arabic', () => {
   it.each(LANGS)(
     '%s: axe finds no WCAG 2.2 AA violation and the structure rules hold',
     async (lang) => {
-      const found = await visitAll(lang);
+      const found: PageAudit[] = [];
+      await visitCitizenPages(browser, app.baseUrl, lang, async (page, label) => {
+        found.push(await auditPage(page, `${lang} ${label}`, lang));
+      });
       audits.push(...found);
       expect(found.length).toBeGreaterThanOrEqual(17);
       const failures = found

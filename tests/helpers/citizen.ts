@@ -1,10 +1,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { DEMO_ANSWERS, type Fields } from './demo-answers.js';
+import { DEMO, DEMO_ANSWERS, type Fields } from './demo-answers.js';
 
-export { DEMO_ANSWERS, type Fields };
-
-export const DEMO = 'genomic-data-sharing';
+export { DEMO, DEMO_ANSWERS, type Fields };
 
 export function encodeForm(fields: Fields): string {
   const params = new URLSearchParams();

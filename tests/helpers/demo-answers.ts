@@ -1,3 +1,5 @@
+export const DEMO = 'genomic-data-sharing';
+
 export type Fields = Record<string, string | string[]>;
 
 /** A complete, valid set of answers to the demo questionnaire, section by section. */
