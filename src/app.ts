@@ -10,6 +10,7 @@ import { locale, requestedLanguage } from './web/middleware/locale.js';
 import { sharedRateLimit } from './web/middleware/rate-limit.js';
 import { requestLog } from './web/middleware/request-log.js';
 import { securityHeaders } from './web/middleware/security.js';
+import { codesRouter } from './web/public/codes.js';
 import { journeyRouter } from './web/public/journey.js';
 import { pagesRouter } from './web/public/pages.js';
 import { isLanguageCode } from './domain/languages.js';
@@ -71,6 +72,7 @@ export function createApp(
   const localised = express.Router({ mergeParams: true });
   localised.use(pagesRouter(deps));
   localised.use(journeyRouter(deps));
+  localised.use(codesRouter(deps));
   app.use('/:lang', (req, res, next) =>
     isLanguageCode(String(req.params.lang)) ? localised(req, res, next) : next(),
   );

@@ -1,7 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { LanguageCode } from '../../domain/languages.js';
 import {
-  firstIncompleteSection,
   sectionFields,
   sectionFormValues,
   visibleQuestions,
@@ -12,53 +10,20 @@ import type { FieldError, FormValues } from '../../domain/question-types/types.j
 import type { Deps } from '../../deps.js';
 import type { Journey } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
-import { COOKIES, cookieOptions } from '../cookies.js';
-import { parseCodeForm, parseEmptyForm, parseSectionForm } from './forms.js';
+import { citizenHelpers } from './citizen.js';
+import { parseEmptyForm, parseSectionForm } from './forms.js';
 import { questionViews, summaryRows } from './question-view.js';
 import { contentContext, errorViews } from './view-model.js';
 
 type Draftful = Journey & { draft: NonNullable<Journey['draft']> };
-
-const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** The citizen's journey through one questionnaire, mounted under /:lang. */
 export function journeyRouter(deps: Deps): Router {
   const router = Router({ mergeParams: true });
   const { answering, settings } = deps;
 
-  const slugOf = (req: Request): string => {
-    const slug = String(req.params.slug);
-    if (!SLUG.test(slug)) throw new NotFoundError('bad slug');
-    return slug;
-  };
-  const lang = (res: Response) => res.locals.lang as LanguageCode;
-  const base = (res: Response, slug: string) => `/${lang(res)}/q/${slug}`;
-  const draftCookie = (req: Request, slug: string) =>
-    req.cookies?.[COOKIES.draft(slug)] as string | undefined;
-  const setDraftCookie = (res: Response, slug: string, token: string) =>
-    res.cookie(COOKIES.draft(slug), token, cookieOptions(settings.secureCookies));
-  const setFlash = (res: Response, value: object) =>
-    res.cookie(
-      COOKIES.flash,
-      JSON.stringify(value),
-      cookieOptions(settings.secureCookies, { maxAge: 10 * 60_000 }),
-    );
-  const takeFlash = (
-    req: Request,
-    res: Response,
-    kind: string,
-    slug: string,
-  ): string | undefined => {
-    const raw = req.cookies?.[COOKIES.flash] as string | undefined;
-    if (!raw) return undefined;
-    res.clearCookie(COOKIES.flash, cookieOptions(settings.secureCookies));
-    try {
-      const flash = JSON.parse(raw) as { kind?: string; slug?: string; code?: string };
-      return flash.kind === kind && flash.slug === slug ? flash.code : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const { lang, slugOf, base, draftCookie, setDraftCookie, clearDraftCookie, setFlash } =
+    citizenHelpers(settings.secureCookies);
 
   /** The citizen's draft, or a redirect to the start page when there is none. */
   async function withDraft(req: Request, res: Response): Promise<Draftful | undefined> {
@@ -192,82 +157,9 @@ export function journeyRouter(deps: Deps): Router {
     const result = await answering.submit(journey, lang(res));
     if (result.kind === 'incomplete')
       return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
-    res.clearCookie(COOKIES.draft(slug), cookieOptions(settings.secureCookies));
+    clearDraftCookie(res, slug);
     setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
     res.redirect(303, `${base(res, slug)}/done`);
-  });
-
-  router.get('/q/:slug/done', async (req, res) => {
-    const slug = slugOf(req);
-    const questionnaire = await answering.startPage(slug);
-    const doc = questionnaire.definition;
-    res.render('pages/public/done', {
-      doc,
-      slug,
-      content: contentContext(doc, lang(res), res.locals.t),
-      receipt: takeFlash(req, res, 'receipt', slug),
-    });
-  });
-
-  router.get('/q/:slug/saved', async (req, res) => {
-    const slug = slugOf(req);
-    const questionnaire = await answering.startPage(slug);
-    const doc = questionnaire.definition;
-    const code = takeFlash(req, res, 'resume', slug);
-    if (!code) return res.redirect(303, `${base(res, slug)}/resume`);
-    res.render('pages/public/saved', {
-      doc,
-      slug,
-      content: contentContext(doc, lang(res), res.locals.t),
-      code,
-    });
-  });
-
-  const renderResume = (
-    res: Response,
-    slug: string,
-    doc: Journey['questionnaire']['definition'],
-    error?: string,
-    typed = '',
-  ) =>
-    res.status(error ? 400 : 200).render('pages/public/resume', {
-      doc,
-      slug,
-      content: contentContext(doc, lang(res), res.locals.t),
-      error: error && res.locals.t(error),
-      typed,
-    });
-
-  router.get('/q/:slug/resume', async (req, res) => {
-    const questionnaire = await answering.startPage(slugOf(req));
-    renderResume(res, questionnaire.slug, questionnaire.definition);
-  });
-
-  router.post('/q/:slug/resume', async (req, res) => {
-    const questionnaire = await answering.startPage(slugOf(req));
-    const slug = questionnaire.slug;
-    const parsed = parseCodeForm(req.body);
-    if ('error' in parsed)
-      return renderResume(res, slug, questionnaire.definition, parsed.error, parsed.typed);
-    const token = await answering.resume(slug, parsed.code);
-    if (!token)
-      return renderResume(
-        res,
-        slug,
-        questionnaire.definition,
-        'errors.resume_not_found',
-        parsed.code,
-      );
-    setDraftCookie(res, slug, token);
-    const journey = await answering.journey(slug, token);
-    const doc = journey.questionnaire.definition;
-    const incomplete = firstIncompleteSection(doc, journey.draft?.answers ?? {});
-    res.redirect(
-      303,
-      incomplete === undefined
-        ? `${base(res, slug)}/check`
-        : `${base(res, slug)}/s/${incomplete + 1}`,
-    );
   });
 
   return router;
