@@ -7,14 +7,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { createDb, migrateLatest } from '../src/db/knex.js';
-import { depsFromDb } from '../src/deps.js';
-import { DEMO_SLUG, PATHS, ROOT } from '../src/paths.js';
+import { createDb } from '../src/db/knex.js';
+import { ROOT } from '../src/paths.js';
 import { CHROMIUM, launchBrowser } from '../tests/helpers/browser.js';
-import { testSettings } from '../tests/helpers/settings.js';
+import { migrateAndSeed } from '../tests/helpers/seed.js';
 import { visitCitizenPages } from '../tests/browser/visit.js';
 
 const LANGS = ['en', 'pl', 'ar'];
@@ -32,13 +30,7 @@ async function main(): Promise<void> {
   const out = join(ROOT, 'screenshots');
   mkdirSync(out, { recursive: true });
   try {
-    await migrateLatest(db);
-    const deps = depsFromDb(db, {
-      logger: pino({ level: 'silent' }),
-      draftTtlHours: 24,
-      settings: testSettings(),
-    });
-    await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
+    const deps = await migrateAndSeed(db);
     const server = createApp(deps).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,40 +1,22 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserAvailable,
-  launchBrowser,
-  startApp,
-  vnu,
-  type RunningApp,
-} from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { vnu } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browser-suite.js';
 import { DEMO } from '../helpers/citizen.js';
 import { visitCitizenPages } from './visit.js';
 import { auditPage, type PageAudit } from './audit.js';
 
 const LANGS = ['en', 'pl', 'ar'];
-const enabled = browserAvailable();
-let app: RunningApp;
-let browser: Browser;
+const suite = browserSuite();
 const audits: PageAudit[] = [];
 
-beforeAll(async () => {
-  if (!enabled) return;
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-describe.skipIf(!enabled)('every citizen page, in English, Polish and Arabic', () => {
+describe.skipIf(!suite.enabled)('every citizen page, in English, Polish and Arabic', () => {
   it.each(LANGS)(
     '%s: axe finds no WCAG 2.2 AA violation and the structure rules hold',
     async (lang) => {
       const found: PageAudit[] = [];
-      await visitCitizenPages(browser, app.baseUrl, lang, async (page, label) => {
+      await visitCitizenPages(suite.browser, suite.app.baseUrl, lang, async (page, label) => {
         found.push(await auditPage(page, `${lang} ${label}`, lang));
       });
       audits.push(...found);
@@ -47,17 +29,17 @@ describe.skipIf(!enabled)('every citizen page, in English, Polish and Arabic', (
   );
 
   it('closed questionnaire and the missing-language notice pass too', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/sv/q/${DEMO}`);
+    await page.goto(`${suite.app.baseUrl}/sv/q/${DEMO}`);
     const notice = await auditPage(page, 'sv start (content in English)', 'sv');
-    await app.deps.questionnaireAdmin.setStatus(DEMO, 'closed');
+    await suite.app.deps.questionnaireAdmin.setStatus(DEMO, 'closed');
     const closed: PageAudit[] = [];
     for (const lang of LANGS) {
-      await page.goto(`${app.baseUrl}/${lang}/q/${DEMO}`);
+      await page.goto(`${suite.app.baseUrl}/${lang}/q/${DEMO}`);
       closed.push(await auditPage(page, `${lang} closed questionnaire`, lang));
     }
-    await app.deps.questionnaireAdmin.setStatus(DEMO, 'open');
+    await suite.app.deps.questionnaireAdmin.setStatus(DEMO, 'open');
     await context.close();
     audits.push(notice, ...closed);
     const failures = [notice, ...closed].filter((a) => a.axe.length > 0 || a.problems.length > 0);

@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { PATHS } from '../../src/paths.js';
-import { browserAvailable, launchBrowser, startApp, type RunningApp } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browser-suite.js';
 import { DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ class KeyboardCitizen {
   }
 
   get base(): string {
-    return `${app.baseUrl}/${this.lang}`;
+    return `${suite.app.baseUrl}/${this.lang}`;
   }
 
   text(key: string): string {
@@ -310,23 +310,11 @@ const OPTIONAL: Record<Lang, string[]> = {
 };
 const SECTIONS = DOC.sections.length;
 
-const enabled = browserAvailable();
-let app: RunningApp;
-let browser: Browser;
+const suite = browserSuite();
 const receipts: Partial<Record<Lang, string>> = {};
 
-beforeAll(async () => {
-  if (!enabled) return;
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
 async function responseCount(): Promise<number> {
-  const [row] = await app.db('responses').count('* as n');
+  const [row] = await suite.app.db('responses').count('* as n');
   return Number(row?.n);
 }
 
@@ -334,7 +322,7 @@ async function withCitizen<T>(
   lang: Lang,
   run: (citizen: KeyboardCitizen, context: BrowserContext) => Promise<T>,
 ): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     return await run(new KeyboardCitizen(await context.newPage(), lang), context);
   } finally {
@@ -342,7 +330,7 @@ async function withCitizen<T>(
   }
 }
 
-describe.skipIf(!enabled)('keyboard-only journeys', () => {
+describe.skipIf(!suite.enabled)('keyboard-only journeys', () => {
   it.each(LANGS)('%s: completes the demo questionnaire with the keyboard only', async (lang) => {
     const before = await responseCount();
     const receipt = await withCitizen(lang, async (citizen) => {
@@ -375,7 +363,7 @@ describe.skipIf(!enabled)('keyboard-only journeys', () => {
     expect(receipt, `the ${lang} journey above gave no receipt`).toBeDefined();
     const before = await responseCount();
     await withCitizen(lang, async ({ page, t }) => {
-      await page.goto(`${app.baseUrl}/${lang}/withdraw`);
+      await page.goto(`${suite.app.baseUrl}/${lang}/withdraw`);
       await tabTo(page, page.getByRole('textbox', { name: t('withdraw.label'), exact: true }));
       await page.keyboard.type(receipt as string);
       await pressAndLoad(page, 'Enter');
@@ -455,7 +443,7 @@ describe.skipIf(!enabled)('keyboard-only journeys', () => {
 
     await withCitizen('en', async (citizen) => {
       const { page, t } = citizen;
-      await page.goto(`${app.baseUrl}/en/q/${DEMO}/resume`);
+      await page.goto(`${suite.app.baseUrl}/en/q/${DEMO}/resume`);
       await tabTo(page, page.getByRole('textbox', { name: t('resume.label'), exact: true }));
       await page.keyboard.type(code);
       await pressAndLoad(page, 'Enter');

@@ -3,13 +3,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import pino from 'pino';
 import type { TestProject } from 'vitest/node';
+import { migrateAndSeed } from './seed.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
-import { createDb, migrateLatest } from '../../src/db/knex.js';
-import { depsFromDb } from '../../src/deps.js';
-import { DEMO_SLUG, PATHS } from '../../src/paths.js';
-import { TEMPLATE_DATABASE, testSettings } from './settings.js';
+import { createDb } from '../../src/db/knex.js';
+import { TEMPLATE_DATABASE } from './settings.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -62,13 +60,7 @@ export default async function setup(project: TestProject) {
   await admin.query(`drop database if exists ${TEMPLATE_DATABASE}`);
   await admin.query(`create database ${TEMPLATE_DATABASE}`);
   const db = createDb(`${server.url}/${TEMPLATE_DATABASE}`, 2);
-  await migrateLatest(db);
-  const deps = depsFromDb(db, {
-    logger: pino({ level: 'silent' }),
-    draftTtlHours: 24,
-    settings: testSettings(),
-  });
-  await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
+  await migrateAndSeed(db);
   await db.destroy();
   project.provide('pgServerUrl', server.url);
   return async () => {
