@@ -2,6 +2,8 @@ import * as questionnaires from './20261122000100_questionnaires.js';
 import * as responses from './20261122000200_responses.js';
 import * as drafts from './20261122000300_drafts.js';
 import * as rateLimits from './20261122000400_rate_limits.js';
+import * as accounts from './20261122000500_accounts.js';
+import * as auditLog from './20261122000600_audit_log.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
-export const migrations = [questionnaires, responses, drafts, rateLimits];
+export const migrations = [questionnaires, responses, drafts, rateLimits, accounts, auditLog];

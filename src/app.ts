@@ -10,10 +10,12 @@ import { locale, requestedLanguage } from './web/middleware/locale.js';
 import { sharedRateLimit } from './web/middleware/rate-limit.js';
 import { requestLog } from './web/middleware/request-log.js';
 import { securityHeaders } from './web/middleware/security.js';
+import { adminRouter } from './web/admin/router.js';
 import { codesRouter } from './web/public/codes.js';
 import { journeyRouter } from './web/public/journey.js';
 import { pagesRouter } from './web/public/pages.js';
 import { isLanguageCode } from './domain/languages.js';
+import { COOKIES, cookieOptions } from './web/cookies.js';
 
 /** Builds the Express app from its dependencies; opens nothing and reads no environment. */
 export function createApp(
@@ -68,6 +70,14 @@ export function createApp(
     const lang = chosen ?? questionnaire?.definition.defaultLanguage ?? 'en';
     res.redirect(302, `/${lang}/q/${encodeURIComponent(slug)}`);
   });
+
+  app.get('/language/:code', (req, res) => {
+    const code = String(req.params.code);
+    const next = String(req.query.next ?? '/');
+    if (isLanguageCode(code)) res.cookie(COOKIES.lang, code, cookieOptions(settings.secureCookies));
+    res.redirect(303, next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  });
+  app.use('/admin', adminRouter(deps));
 
   const localised = express.Router({ mergeParams: true });
   localised.use(pagesRouter(deps));

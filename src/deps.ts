@@ -1,10 +1,14 @@
 import type { Config } from './config.js';
+import { accountRepository } from './db/accounts.js';
+import { auditRepository } from './db/audit.js';
 import { draftRepository } from './db/drafts.js';
 import { createDb, type Db } from './db/knex.js';
 import { questionnaireRepository } from './db/questionnaires.js';
 import { responseRepository } from './db/responses.js';
 import type { Logger } from './logger.js';
+import { accountService } from './services/accounts.js';
 import { answeringService } from './services/answering.js';
+import { coordinationService } from './services/coordination.js';
 import { questionnaireService } from './services/questionnaires.js';
 
 export interface AppSettings {
@@ -52,11 +56,13 @@ export function depsFromDb(
   const questionnaires = questionnaireRepository(db);
   const drafts = draftRepository(db);
   const responses = responseRepository(db);
+  const accounts = accountRepository(db);
+  const audit = auditRepository(db);
   return {
     db,
     logger: options.logger,
     settings: options.settings,
-    repositories: { questionnaires, drafts, responses },
+    repositories: { questionnaires, drafts, responses, accounts, audit },
     answering: answeringService({
       questionnaires,
       drafts,
@@ -64,6 +70,8 @@ export function depsFromDb(
       draftTtlHours: options.draftTtlHours,
     }),
     questionnaireAdmin: questionnaireService({ questionnaires }),
+    accounts: accountService({ accounts, audit }),
+    coordination: coordinationService({ questionnaires, responses, audit }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { PgRateLimitStore } from './db/rate-limits.js';
+import { PgSessionStore } from './db/sessions.js';
 import { migrateLatest } from './db/knex.js';
 import { openDatabase } from './db/open.js';
 import { buildDeps } from './deps.js';
@@ -27,6 +28,13 @@ async function main(): Promise<void> {
     const seeded = await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
     if (seeded === 'seeded') logger.info({ slug: DEMO_SLUG }, 'demo questionnaire seeded');
   }
+  if ((await deps.accounts.count()) === 0) {
+    console.log(
+      '\nNo coordinator account exists yet. Create the first administrator with:\n' +
+        '  npm run cli -- user:create --email you@example.org --role admin\n' +
+        '(you will be asked for a password of at least 12 characters)\n',
+    );
+  }
   const app = createApp(deps);
   const server: Server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
     void Promise.all([
       deps.repositories.drafts.deleteExpired(),
       PgRateLimitStore.purgeExpired(deps.db),
+      PgSessionStore.purgeExpired(deps.db),
     ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
   }, 10 * 60_000);
   housekeeping.unref();

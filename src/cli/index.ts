@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
@@ -6,6 +7,12 @@ import { createDb, migrateLatest, type Db } from '../db/knex.js';
 import { openDatabase } from '../db/open.js';
 import { questionnaireRepository, type QuestionnaireStatus } from '../db/questionnaires.js';
 import { draftRepository } from '../db/drafts.js';
+import { accountRepository } from '../db/accounts.js';
+import { auditRepository } from '../db/audit.js';
+import { COUNTRIES, isCountry } from '../domain/countries.js';
+import { PATHS } from '../paths.js';
+import { AccountError, accountService } from '../services/accounts.js';
+import { readPassword } from './password-input.js';
 import { questionnaireSchema } from '../domain/questionnaire/schema.js';
 import { questionnaireService } from '../services/questionnaires.js';
 
@@ -20,6 +27,9 @@ Commands:
       [--out <file>]                  write it to a file instead
   questionnaire:status <slug> <open|closed|draft|archived>
                                       change whether a questionnaire accepts answers
+  user:create --email <e-mail> --role admin|coordinator|analyst [--countries PL,DE]
+                                      create an account; the password is read from standard
+                                      input (typed without echo, or piped: echo pw | npm run cli ...)
   drafts:purge                        delete expired drafts now
   schema:json [--out <file>]          write the JSON Schema of the definition format
                                       (default: docs/questionnaire.schema.json)
@@ -55,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       status: { type: 'string' },
       out: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      countries: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -121,6 +134,46 @@ async function main(argv: string[]): Promise<number> {
         const changed = await questionnaireRepository(db).setStatus(slug, status.data);
         console.log(changed ? `"${slug}" is now ${status.data}.` : `No questionnaire "${slug}".`);
         return changed ? 0 : 2;
+      });
+    }
+    case 'user:create': {
+      const role = z.enum(['admin', 'coordinator', 'analyst']).safeParse(values.role);
+      const countries = (values.countries ?? '')
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean);
+      if (!values.email || !role.success)
+        return usageError('user:create needs --email and --role admin|coordinator|analyst');
+      if (!countries.every(isCountry))
+        return usageError(`--countries must be codes among ${COUNTRIES.join(', ')}`);
+      if (role.data !== 'admin' && countries.length === 0)
+        return usageError('coordinators and analysts need --countries');
+      const password = await readPassword('Password (at least 12 characters): ');
+      return withDb(async (db) => {
+        const service = accountService({
+          accounts: accountRepository(db),
+          audit: auditRepository(db),
+        });
+        try {
+          const account = await service.createWithPassword({
+            email: values.email!,
+            role: role.data,
+            countries,
+            password,
+          });
+          console.log(`Created ${account.role} ${account.email}. Sign in at /admin/sign-in`);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof AccountError)) throw error;
+          const messages = JSON.parse(
+            readFileSync(join(PATHS.locales, 'en', 'common.json'), 'utf8'),
+          ) as { admin: { errors: Record<string, string> } };
+          console.error(
+            messages.admin.errors[error.messageKey.replace('admin.errors.', '')] ??
+              error.messageKey,
+          );
+          return 2;
+        }
       });
     }
     case 'drafts:purge':

@@ -101,6 +101,26 @@ export function questionnaireRepository(db: Db) {
       });
     },
 
+    /** Every questionnaire with its published version and number of responses. */
+    async listWithCounts(): Promise<
+      (PublishedQuestionnaire & { country: string; responses: number })[]
+    > {
+      const rows = (await published()
+        .select('q.country')
+        .select(
+          db.raw('(select count(*) from responses r where r.questionnaire_id = q.id) as responses'),
+        )
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as (Row & {
+        country: string;
+        responses: string;
+      })[];
+      return rows.map((row) => ({
+        ...toModel(row),
+        country: row.country,
+        responses: Number(row.responses),
+      }));
+    },
+
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {
       const changed = await db('questionnaires')
         .where('slug', slug)

@@ -40,6 +40,30 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
+/** Runs the CLI with text on its standard input (as when a password is piped in). */
+async function cliWithInput(
+  input: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+    child.stdin?.end(input);
+  });
+}
+
 describe('the command line', () => {
   it('imports a valid definition as a new version and exports it back', async () => {
     const demo = JSON.parse(readFileSync(PATHS.demoQuestionnaire, 'utf8'));
@@ -82,5 +106,45 @@ describe('the command line', () => {
     const result = await cli('frobnicate');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Unknown command');
+  });
+});
+
+describe('creating accounts from the command line', () => {
+  it('creates the first administrator with a password read from standard input', async () => {
+    const result = await cliWithInput(
+      'a strong opening passphrase\n',
+      'user:create',
+      '--email',
+      'First@Example.org',
+      '--role',
+      'admin',
+    );
+    expect(result.stdout).toContain('Created admin first@example.org');
+    const row = await t.db('accounts').where('email', 'first@example.org').first();
+    expect(row.role).toBe('admin');
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('refuses a weak password and a coordinator without countries', async () => {
+    const weak = await cliWithInput(
+      'password1234\n',
+      'user:create',
+      '--email',
+      'weak@example.org',
+      '--role',
+      'admin',
+    );
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain('too common');
+    const nowhere = await cliWithInput(
+      'a strong opening passphrase\n',
+      'user:create',
+      '--email',
+      'c@example.org',
+      '--role',
+      'coordinator',
+    );
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('need --countries');
   });
 });

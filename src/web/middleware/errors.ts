@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../logger.js';
+import { AccountError } from '../../services/accounts.js';
+import { ForbiddenError } from '../../services/coordination.js';
 import { BadInputError, NotFoundError, NotOpenError } from '../../services/errors.js';
 import { resolveText } from '../../domain/questionnaire/text.js';
 import { isLanguageCode, type LanguageCode } from '../../domain/languages.js';
@@ -13,7 +15,9 @@ interface BodyParserError {
 /** Problems the citizen can do something about, by status: the key of their page text. */
 function classify(error: unknown): { status: number; problem: string } {
   if (error instanceof HttpError) return { status: error.status, problem: error.problem };
-  if (error instanceof BadInputError) return { status: 400, problem: 'badRequest' };
+  if (error instanceof BadInputError || error instanceof AccountError)
+    return { status: 400, problem: 'badRequest' };
+  if (error instanceof ForbiddenError) return { status: 403, problem: 'forbidden' };
   const parserError = error as BodyParserError;
   if (parserError?.type === 'entity.too.large') return { status: 413, problem: 'tooLarge' };
   if (parserError?.type === 'parameters.too.many') return { status: 413, problem: 'tooLarge' };

@@ -43,11 +43,9 @@ export function locale(translations: Translations, secureCookies: boolean) {
     if (requested.fromUrl && req.cookies?.[COOKIES.lang] !== lang) {
       res.cookie(COOKIES.lang, lang, cookieOptions(secureCookies));
     }
-    const rest = requested.fromUrl
-      ? req.path.replace(LANG_PREFIX, '')
-      : req.path === '/'
-        ? ''
-        : req.path;
+    const rest = requested.fromUrl ? req.path.replace(LANG_PREFIX, '') : undefined;
+    // Pages without a language in their URL (the coordinator area) switch through a cookie.
+    const here = encodeURIComponent(req.originalUrl);
     res.locals.lang = lang;
     res.locals.dir = directionOf(lang);
     res.locals.t = translations.forLanguage(lang);
@@ -56,7 +54,10 @@ export function locale(translations: Translations, secureCookies: boolean) {
       code: l.code,
       name: l.name,
       dir: l.dir,
-      href: `/${l.code}${rest === '' ? '/' : rest}`,
+      href:
+        rest === undefined
+          ? `/language/${l.code}?next=${here}`
+          : `/${l.code}${rest === '' ? '/' : rest}`,
       current: l.code === lang,
     }));
     next();

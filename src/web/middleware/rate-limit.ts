@@ -15,6 +15,10 @@ export function sharedRateLimit(options: {
   name: string;
   windowMs: number;
   limit: number;
+  /** Count only refused requests (status 400 and above), e.g. failed sign-ins. */
+  skipSuccessfulRequests?: boolean;
+  /** What to count by; the client address when absent. */
+  key?: (req: Request) => string;
 }) {
   return rateLimit({
     windowMs: options.windowMs,
@@ -22,9 +26,10 @@ export function sharedRateLimit(options: {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new PgRateLimitStore(options.db, options.name),
+    skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
     keyGenerator: (req: Request) =>
       createHmac('sha256', options.secret)
-        .update(ipKeyGenerator(req.ip ?? 'unknown'))
+        .update(options.key ? `key:${options.key(req)}` : ipKeyGenerator(req.ip ?? 'unknown'))
         .digest('base64url'),
     handler: (_req: Request, _res: Response, next: NextFunction) => next(tooMany()),
   });
