@@ -17,7 +17,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     "alter table accounts add constraint accounts_role_check check (role in ('admin','coordinator','analyst'))",
   );
-  await knex.raw('alter table accounts add constraint accounts_email_lower check (email = lower(email))');
+  await knex.raw(
+    'alter table accounts add constraint accounts_email_lower check (email = lower(email))',
+  );
   await knex.schema.createTable('account_tokens', (t) => {
     t.text('token_hash').primary();
     t.uuid('account_id').notNullable().references('accounts.id').onDelete('CASCADE');
