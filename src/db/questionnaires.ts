@@ -30,13 +30,46 @@ const toModel = (row: Row): PublishedQuestionnaire => ({
   definition: row.definition,
 });
 
+/** How long a citizen-facing process may serve a questionnaire's status without asking again. */
+const HEAD_TTL_MS = 1000;
+
+type Head = Omit<PublishedQuestionnaire, 'definition'>;
+
 export function questionnaireRepository(db: Db) {
+  // Status and published version by slug, for a second: citizen pages then need no query at all.
+  // Changes made through this repository clear it; other processes see them within a second.
+  const heads = new Map<string, { head: Head | undefined; until: number }>();
+
   const published = () =>
     db('questionnaires as q')
       .join('questionnaire_versions as v', 'v.id', 'q.published_version_id')
       .select('q.id', 'q.slug', 'q.status', 'v.id as version_id', 'v.version', 'v.definition');
 
   return {
+    /**
+     * The questionnaire's status and published version, without the definition: citizen pages
+     * read this small row on every request and take the (immutable) definition from a cache.
+     */
+    async findPublishedHead(slug: string): Promise<Head | undefined> {
+      const cached = heads.get(slug);
+      if (cached && cached.until > Date.now()) return cached.head;
+      const row = (await db('questionnaires as q')
+        .join('questionnaire_versions as v', 'v.id', 'q.published_version_id')
+        .select('q.id', 'q.slug', 'q.status', 'v.id as version_id', 'v.version')
+        .where('q.slug', slug)
+        .first()) as Omit<Row, 'definition'> | undefined;
+      const head = row && {
+        id: row.id,
+        slug: row.slug,
+        status: row.status,
+        versionId: row.version_id,
+        version: row.version,
+      };
+      if (heads.size > 10_000) heads.clear();
+      heads.set(slug, { head, until: Date.now() + HEAD_TTL_MS });
+      return head;
+    },
+
     /** The version citizens answer, whatever the questionnaire's status. */
     async findPublished(slug: string): Promise<PublishedQuestionnaire | undefined> {
       const row = (await published().where('q.slug', slug).first()) as Row | undefined;
@@ -97,6 +130,7 @@ export function questionnaireRepository(db: Db) {
           country: definition.country,
           updated_at: trx.fn.now(),
         });
+        heads.delete(definition.slug);
         return { id, slug: definition.slug, status, versionId: created!.id, version, definition };
       });
     },
@@ -122,6 +156,7 @@ export function questionnaireRepository(db: Db) {
     },
 
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {
+      heads.delete(slug);
       const changed = await db('questionnaires')
         .where('slug', slug)
         .update({ status, updated_at: db.fn.now() });

@@ -61,11 +61,7 @@ export function answeringService(deps: AnsweringDeps) {
   const definitions = new Map<string, PublishedQuestionnaire>();
 
   /** Versions never change once published, so each is read from the database once. */
-  async function version(
-    versionId: string,
-    current: PublishedQuestionnaire,
-  ): Promise<PublishedQuestionnaire> {
-    if (versionId === current.versionId) return current;
+  async function cachedVersion(versionId: string): Promise<PublishedQuestionnaire> {
     let found = definitions.get(versionId);
     if (!found) {
       found = await deps.questionnaires.findVersion(versionId);
@@ -73,13 +69,22 @@ export function answeringService(deps: AnsweringDeps) {
       if (definitions.size > 1000) definitions.clear();
       definitions.set(versionId, found);
     }
-    return { ...found, status: current.status };
+    return found;
   }
 
+  async function version(
+    versionId: string,
+    current: PublishedQuestionnaire,
+  ): Promise<PublishedQuestionnaire> {
+    if (versionId === current.versionId) return current;
+    return { ...(await cachedVersion(versionId)), status: current.status };
+  }
+
+  /** The published version with its current status (read fresh: closing takes effect at once). */
   async function published(slug: string): Promise<PublishedQuestionnaire> {
-    const questionnaire = await deps.questionnaires.findPublished(slug);
-    if (!questionnaire) throw new NotFoundError(`no questionnaire "${slug}"`);
-    return questionnaire;
+    const head = await deps.questionnaires.findPublishedHead(slug);
+    if (!head) throw new NotFoundError(`no questionnaire "${slug}"`);
+    return { ...head, definition: (await cachedVersion(head.versionId)).definition };
   }
 
   return {

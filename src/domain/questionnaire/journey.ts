@@ -21,8 +21,16 @@ export function isVisible(
   return !values.some((v) => condition.noneOf!.includes(v));
 }
 
+const indexes = new WeakMap<Questionnaire, Map<string, Question>>();
+
+/** Every question by key; computed once per definition (definitions are never changed in place). */
 export function questionIndex(doc: Questionnaire): Map<string, Question> {
-  return new Map(doc.sections.flatMap((s) => s.questions.map((q) => [q.key, q] as const)));
+  let index = indexes.get(doc);
+  if (!index) {
+    index = new Map(doc.sections.flatMap((s) => s.questions.map((q) => [q.key, q] as const)));
+    indexes.set(doc, index);
+  }
+  return index;
 }
 
 export function visibleQuestions(
