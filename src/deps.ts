@@ -71,7 +71,7 @@ export function depsFromDb(
     }),
     questionnaireAdmin: questionnaireService({ questionnaires }),
     accounts: accountService({ accounts, audit }),
-    coordination: coordinationService({ questionnaires, responses, audit }),
+    coordination: coordinationService({ questionnaires, audit }),
   };
 }
 

@@ -35,6 +35,45 @@ const HEAD_TTL_MS = 1000;
 
 type Head = Omit<PublishedQuestionnaire, 'definition'>;
 
+/** A questionnaire as coordinators see it: its newest version (maybe a draft) and its published one. */
+export interface QuestionnaireOverview {
+  id: string;
+  slug: string;
+  country: string;
+  status: QuestionnaireStatus;
+  publishedVersion: number | null;
+  latest: { id: string; version: number; published: boolean; definition: Questionnaire };
+  responses: number;
+}
+
+interface OverviewRow {
+  id: string;
+  slug: string;
+  country: string;
+  status: QuestionnaireStatus;
+  published_version: number | null;
+  latest_id: string;
+  latest_version: number;
+  latest_published_at: Date | null;
+  definition: Questionnaire;
+  responses: string;
+}
+
+const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
+  id: row.id,
+  slug: row.slug,
+  country: row.country,
+  status: row.status,
+  publishedVersion: row.published_version,
+  latest: {
+    id: row.latest_id,
+    version: row.latest_version,
+    published: row.latest_published_at !== null,
+    definition: row.definition,
+  },
+  responses: Number(row.responses),
+});
+
 export function questionnaireRepository(db: Db) {
   // Status and published version by slug, for a second: citizen pages then need no query at all.
   // Changes made through this repository clear it; other processes see them within a second.
@@ -135,24 +174,96 @@ export function questionnaireRepository(db: Db) {
       });
     },
 
-    /** Every questionnaire with its published version and number of responses. */
-    async listWithCounts(): Promise<
-      (PublishedQuestionnaire & { country: string; responses: number })[]
-    > {
-      const rows = (await published()
-        .select('q.country')
+    async overviews(slug?: string): Promise<QuestionnaireOverview[]> {
+      const query = db('questionnaires as q')
+        .joinRaw(
+          'join lateral (select id, version, published_at, definition from questionnaire_versions v where v.questionnaire_id = q.id order by v.version desc limit 1) as l on true',
+        )
+        .leftJoin('questionnaire_versions as p', 'p.id', 'q.published_version_id')
+        .select('q.id', 'q.slug', 'q.country', 'q.status', 'p.version as published_version')
+        .select(
+          'l.id as latest_id',
+          'l.version as latest_version',
+          'l.published_at as latest_published_at',
+          'l.definition',
+        )
         .select(
           db.raw('(select count(*) from responses r where r.questionnaire_id = q.id) as responses'),
         )
-        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as (Row & {
-        country: string;
-        responses: string;
-      })[];
-      return rows.map((row) => ({
-        ...toModel(row),
-        country: row.country,
-        responses: Number(row.responses),
-      }));
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }]);
+      if (slug !== undefined) query.where('q.slug', slug);
+      return ((await query) as OverviewRow[]).map(toOverview);
+    },
+
+    /**
+     * Saves a definition as the working draft: the newest version while it is unpublished,
+     * otherwise a new version. A new slug creates a questionnaire in status draft.
+     */
+    async saveDraft(
+      definition: Questionnaire,
+    ): Promise<{ id: string; version: number; created: boolean }> {
+      return db.transaction(async (trx) => {
+        let questionnaire = (await trx('questionnaires')
+          .where('slug', definition.slug)
+          .forUpdate()
+          .first()) as { id: string } | undefined;
+        const created = !questionnaire;
+        if (!questionnaire) {
+          [questionnaire] = (await trx('questionnaires')
+            .insert({ slug: definition.slug, country: definition.country, status: 'draft' })
+            .returning('id')) as { id: string }[];
+        }
+        const id = (questionnaire as { id: string }).id;
+        const latest = (await trx('questionnaire_versions')
+          .where('questionnaire_id', id)
+          .orderBy('version', 'desc')
+          .first('id', 'version', 'published_at')) as
+          { id: string; version: number; published_at: Date | null } | undefined;
+        await trx('questionnaires')
+          .where('id', id)
+          .update({ country: definition.country, updated_at: trx.fn.now() });
+        if (latest && latest.published_at === null) {
+          await trx('questionnaire_versions')
+            .where('id', latest.id)
+            .update({ definition: JSON.stringify(definition) });
+          return { id, version: latest.version, created };
+        }
+        const version = (latest?.version ?? 0) + 1;
+        await trx('questionnaire_versions').insert({
+          questionnaire_id: id,
+          version,
+          definition: JSON.stringify(definition),
+        });
+        return { id, version, created };
+      });
+    },
+
+    /** Publishes the newest version: it is frozen, and citizens who start from now on get it. */
+    async publishLatest(slug: string): Promise<number | undefined> {
+      const version = await db.transaction(async (trx) => {
+        const latest = (await trx('questionnaire_versions as v')
+          .join('questionnaires as q', 'q.id', 'v.questionnaire_id')
+          .where('q.slug', slug)
+          .whereNull('v.published_at')
+          .orderBy('v.version', 'desc')
+          .first('v.id', 'v.version', 'q.id as questionnaire_id', 'q.status')) as
+          | { id: string; version: number; questionnaire_id: string; status: QuestionnaireStatus }
+          | undefined;
+        if (!latest) return undefined;
+        await trx('questionnaire_versions')
+          .where('id', latest.id)
+          .update({ published_at: trx.fn.now() });
+        await trx('questionnaires')
+          .where('id', latest.questionnaire_id)
+          .update({
+            published_version_id: latest.id,
+            status: latest.status === 'draft' ? 'open' : latest.status,
+            updated_at: trx.fn.now(),
+          });
+        return latest.version;
+      });
+      heads.delete(slug);
+      return version;
     },
 
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {

@@ -1,7 +1,8 @@
 import type { Account } from '../db/accounts.js';
 import type { AuditRepository } from '../db/audit.js';
 import type { QuestionnaireRepository, QuestionnaireStatus } from '../db/questionnaires.js';
-import type { ResponseRepository } from '../db/responses.js';
+import { translationReport } from '../domain/questionnaire/translations.js';
+import { validateQuestionnaire, type DefinitionError } from '../domain/questionnaire/validate.js';
 import { BadInputError, NotFoundError } from './errors.js';
 
 /** A signed-in account may not do this (the web layer answers 403). */
@@ -21,61 +22,119 @@ const TRANSITIONS: Record<QuestionnaireStatus, QuestionnaireStatus[]> = {
   archived: [],
 };
 
+export type SaveResult =
+  { ok: true; slug: string; version: number } | { ok: false; errors: DefinitionError[] };
+
 /** What coordinators and analysts do with questionnaires, scoped to their countries. */
 export function coordinationService(deps: {
   questionnaires: QuestionnaireRepository;
-  responses: ResponseRepository;
   audit: AuditRepository;
 }) {
-  async function visible(account: Account, slug: string) {
-    const questionnaire = await deps.questionnaires.findPublished(slug);
-    // Another country's questionnaire is "not found", so its existence is not revealed either.
-    if (!questionnaire || !canSee(account, questionnaire.definition.country))
-      throw new NotFoundError(slug);
-    return questionnaire;
+  /** Another country's questionnaire is "not found", so its existence is not revealed either. */
+  async function overview(account: Account, slug: string) {
+    const [found] = await deps.questionnaires.overviews(slug);
+    if (!found || !canSee(account, found.country)) throw new NotFoundError(slug);
+    return found;
+  }
+
+  const record = (
+    account: Account,
+    action: string,
+    target: string,
+    details: Record<string, unknown> = {},
+  ) =>
+    deps.audit.record({ actorId: account.id, actorEmail: account.email, action, target, details });
+
+  function mayEdit(account: Account): void {
+    if (account.role === 'analyst')
+      throw new ForbiddenError('analysts cannot change questionnaires');
+  }
+
+  const taken = (slug: string): DefinitionError[] => [
+    { path: '$.slug', message: `"${slug}" is already used by another questionnaire` },
+  ];
+
+  /** Validates (translations may be incomplete) and saves a definition as the working draft. */
+  async function saveDraft(account: Account, input: unknown, action: string): Promise<SaveResult> {
+    mayEdit(account);
+    const result = validateQuestionnaire(input, { draft: true });
+    if (!result.ok) return result;
+    const doc = result.questionnaire;
+    if (!canSee(account, doc.country)) {
+      return {
+        ok: false,
+        errors: [
+          {
+            path: '$.country',
+            message: `your account may not manage questionnaires of ${doc.country}`,
+          },
+        ],
+      };
+    }
+    const [existing] = await deps.questionnaires.overviews(doc.slug);
+    if (existing && !canSee(account, existing.country))
+      return { ok: false, errors: taken(doc.slug) };
+    const saved = await deps.questionnaires.saveDraft(doc);
+    await record(account, action, doc.slug, { version: saved.version });
+    return { ok: true, slug: doc.slug, version: saved.version };
   }
 
   return {
     async list(account: Account) {
-      const all = await deps.questionnaires.listWithCounts();
-      return all.filter((q) => canSee(account, q.country));
+      return (await deps.questionnaires.overviews()).filter((q) => canSee(account, q.country));
     },
 
     async get(account: Account, slug: string) {
-      const questionnaire = await visible(account, slug);
-      return {
-        ...questionnaire,
-        responses: await deps.responses.count(questionnaire.id),
-        next: TRANSITIONS[questionnaire.status],
-      };
+      const found = await overview(account, slug);
+      const next = TRANSITIONS[found.status].filter(
+        (s) => s !== 'open' || found.publishedVersion !== null,
+      );
+      return { ...found, next, translations: translationReport(found.latest.definition) };
+    },
+
+    importDraft: (account: Account, input: unknown) =>
+      saveDraft(account, input, 'questionnaire-import'),
+
+    async duplicate(account: Account, slug: string, newSlug: string): Promise<SaveResult> {
+      const source = await overview(account, slug);
+      if ((await deps.questionnaires.overviews(newSlug)).length > 0)
+        return { ok: false, errors: taken(newSlug) };
+      return saveDraft(
+        account,
+        { ...source.latest.definition, slug: newSlug },
+        'questionnaire-duplicate',
+      );
+    },
+
+    /** Publishes the working draft once every text exists in every language. */
+    async publish(account: Account, slug: string): Promise<SaveResult> {
+      mayEdit(account);
+      const found = await overview(account, slug);
+      if (found.latest.published) throw new BadInputError('nothing to publish');
+      const check = validateQuestionnaire(found.latest.definition);
+      if (!check.ok) return check;
+      const version = await deps.questionnaires.publishLatest(slug);
+      if (version === undefined) throw new BadInputError('nothing to publish');
+      await record(account, 'questionnaire-publish', slug, { version });
+      return { ok: true, slug, version };
     },
 
     async setStatus(account: Account, slug: string, status: QuestionnaireStatus): Promise<void> {
-      if (account.role === 'analyst')
-        throw new ForbiddenError('analysts cannot change questionnaires');
-      const questionnaire = await visible(account, slug);
-      if (!TRANSITIONS[questionnaire.status].includes(status))
-        throw new BadInputError(`cannot go from ${questionnaire.status} to ${status}`);
+      mayEdit(account);
+      const found = await overview(account, slug);
+      const allowed =
+        TRANSITIONS[found.status].includes(status) &&
+        (status !== 'open' || found.publishedVersion !== null);
+      if (!allowed) throw new BadInputError(`cannot go from ${found.status} to ${status}`);
       await deps.questionnaires.setStatus(slug, status);
-      await deps.audit.record({
-        actorId: account.id,
-        actorEmail: account.email,
-        action: 'questionnaire-status',
-        target: slug,
-        details: { from: questionnaire.status, to: status },
-      });
+      await record(account, 'questionnaire-status', slug, { from: found.status, to: status });
     },
 
+    /** The newest version's definition (the draft, if there is one). */
     async exportDefinition(account: Account, slug: string) {
-      const questionnaire = await visible(account, slug);
-      await deps.audit.record({
-        actorId: account.id,
-        actorEmail: account.email,
-        action: 'questionnaire-export',
-        target: slug,
-        details: { version: questionnaire.version },
-      });
-      return questionnaire.definition;
+      const found = await overview(account, slug);
+      await record(account, 'questionnaire-export', slug, { version: found.latest.version });
+      return found.latest.definition;
     },
   };
 }

@@ -40,6 +40,15 @@ async function visitAdminPages(lang: string): Promise<PageAudit[]> {
   await audit(page, 'questionnaires');
   await page.goto(`${base}/admin/questionnaires/genomic-data-sharing`);
   await audit(page, 'questionnaire');
+  await page.goto(`${base}/admin/questionnaires/import`);
+  await audit(page, 'import');
+  await page.locator('#definition').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"schemaVersion": 2}'),
+  });
+  await page.locator('form[enctype="multipart/form-data"] button').click();
+  await audit(page, 'import with errors');
   await page.goto(`${base}/admin/accounts`);
   await audit(page, 'accounts');
   await page.goto(`${base}/admin/accounts/new`);
@@ -78,7 +87,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
       await account(suite.app.deps, `admin-${lang}@example.org`, 'admin');
       const found = await visitAdminPages(lang);
       audits.push(...found);
-      expect(found.length).toBe(13);
+      expect(found.length).toBe(15);
       const failures = found
         .filter((a) => a.axe.length > 0 || a.problems.length > 0)
         .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
@@ -87,7 +96,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
   );
 
   it('the W3C Nu HTML checker finds no error on any of these pages', async () => {
-    expect(audits.length).toBe(39);
+    expect(audits.length).toBe(45);
     expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
   });
 });

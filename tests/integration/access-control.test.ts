@@ -35,6 +35,13 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
   },
   'GET /': { expect: ['sign-in', 'ok', 'ok', 'ok', 'ok'] },
   'GET /questionnaires': { expect: ['sign-in', 'ok', 'ok', 'ok', 'ok'] },
+  'GET /questionnaires/import': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
+  'POST /questionnaires/import': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
+  'POST /questionnaires/:slug/publish': { expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'] },
+  'POST /questionnaires/:slug/duplicate': {
+    body: { slug: 'a-copy' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/status': {
     body: { status: 'archived' },

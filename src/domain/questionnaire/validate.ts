@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { Question } from '../question-types/registry-schema.js';
 import { typeOf } from '../question-types/registry.js';
 import { questionnaireSchema, type Questionnaire } from './schema.js';
+import { jsonPath, textLocations } from './translations.js';
+
+export { jsonPath };
 
 export interface DefinitionError {
   /** Where the problem is, as a JSON path: "$.sections[1].questions[0].options". */
@@ -12,66 +15,22 @@ export interface DefinitionError {
 export type ValidationResult =
   { ok: true; questionnaire: Questionnaire } | { ok: false; errors: DefinitionError[] };
 
-/** Properties whose value is a text per language. */
-const TEXT_FIELDS = new Set([
-  'title',
-  'purpose',
-  'organiser',
-  'contact',
-  'intro',
-  'text',
-  'help',
-  'label',
-  'unit',
-]);
 const DIMENSION_TYPES = new Set<Question['type']>(['single-choice', 'likert', 'number']);
-
-export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : `${acc}.${String(part)}`),
-    '$',
-  );
-}
 
 function zodErrors(error: z.ZodError): DefinitionError[] {
   return error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message }));
 }
 
-/** Every text must exist in every declared language, and in no other. */
-function checkTexts(
-  node: unknown,
-  path: (string | number)[],
-  languages: string[],
-  out: DefinitionError[],
-): void {
-  if (Array.isArray(node)) {
-    node.forEach((child, i) => checkTexts(child, [...path, i], languages, out));
-    return;
-  }
-  if (typeof node !== 'object' || node === null) return;
-  for (const [name, value] of Object.entries(node)) {
-    if (
-      TEXT_FIELDS.has(name) &&
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value)
-    ) {
-      const present = Object.keys(value);
-      const missing = languages.filter((l) => !present.includes(l));
-      const extra = present.filter((l) => !languages.includes(l));
-      if (missing.length > 0)
-        out.push({
-          path: jsonPath([...path, name]),
-          message: `missing text in: ${missing.join(', ')}`,
-        });
-      if (extra.length > 0)
-        out.push({
-          path: jsonPath([...path, name]),
-          message: `text in undeclared language: ${extra.join(', ')}`,
-        });
-    } else {
-      checkTexts(value, [...path, name], languages, out);
-    }
+/** Every text must exist in every declared language (unless `drafts`), and in no other. */
+function checkTexts(doc: Questionnaire, out: DefinitionError[], draft: boolean): void {
+  for (const { path, text } of textLocations(doc)) {
+    const present = Object.keys(text);
+    const missing = doc.languages.filter((l) => !present.includes(l));
+    const extra = present.filter((l) => !(doc.languages as string[]).includes(l));
+    if (missing.length > 0 && !draft)
+      out.push({ path, message: `missing text in: ${missing.join(', ')}` });
+    if (extra.length > 0)
+      out.push({ path, message: `text in undeclared language: ${extra.join(', ')}` });
   }
 }
 
@@ -115,7 +74,10 @@ function checkCondition(
 }
 
 /** Rules beyond the shape: unique keys, valid conditions, dimensions, complete translations. */
-export function semanticErrors(doc: Questionnaire): DefinitionError[] {
+export function semanticErrors(
+  doc: Questionnaire,
+  options: ValidationOptions = {},
+): DefinitionError[] {
   const out: DefinitionError[] = [];
   if (!doc.languages.includes(doc.defaultLanguage)) {
     out.push({ path: '$.defaultLanguage', message: 'must be one of the declared languages' });
@@ -162,14 +124,22 @@ export function semanticErrors(doc: Questionnaire): DefinitionError[] {
       checkCondition(question, path, earlier, laterOrSame, out);
     });
   });
-  checkTexts(doc, [], doc.languages, out);
+  checkTexts(doc, out, options.draft ?? false);
   return out;
 }
 
+export interface ValidationOptions {
+  /** A draft may lack translations; publishing needs every text in every language. */
+  draft?: boolean;
+}
+
 /** Parses and checks a questionnaire definition; errors carry JSON paths. */
-export function validateQuestionnaire(input: unknown): ValidationResult {
+export function validateQuestionnaire(
+  input: unknown,
+  options: ValidationOptions = {},
+): ValidationResult {
   const parsed = questionnaireSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
-  const errors = semanticErrors(parsed.data);
+  const errors = semanticErrors(parsed.data, options);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, questionnaire: parsed.data };
 }

@@ -11,6 +11,9 @@ export const AUDIT_ACTIONS = [
   'account-create',
   'account-disable',
   'account-enable',
+  'questionnaire-import',
+  'questionnaire-duplicate',
+  'questionnaire-publish',
   'questionnaire-status',
   'questionnaire-export',
 ];

@@ -1,18 +1,47 @@
 import type { Response } from 'express';
+import { z } from 'zod';
 import { countryName } from '../../domain/countries.js';
 import { nativeName, type LanguageCode } from '../../domain/languages.js';
+import type { Questionnaire } from '../../domain/questionnaire/schema.js';
 import { resolveText } from '../../domain/questionnaire/text.js';
+import type { DefinitionError } from '../../domain/questionnaire/validate.js';
 import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
 import { emptyForm, parseForm, statusForm } from './forms.js';
+import { readUpload } from './upload.js';
 
-/** The coordinator's list of questionnaires, a questionnaire's page, its status and its export. */
+const duplicateForm = z
+  .object({ _csrf: z.string(), slug: z.string().max(100).default('') })
+  .strict();
+
+/** Questionnaires in the coordinator area: list, page, import, publish, duplicate, status, download. */
 export function questionnaireRoutes(deps: Deps): AdminRoute[] {
   const lang = (res: Response) => res.locals.lang as LanguageCode;
-  const title = (
+  const title = (res: Response, doc: Questionnaire) =>
+    resolveText(doc.title, lang(res), doc.defaultLanguage);
+  const page = (slug: string, flag = '') =>
+    `/admin/questionnaires/${encodeURIComponent(slug)}${flag ? `?${flag}=1` : ''}`;
+
+  async function renderPage(
     res: Response,
-    doc: { title: Record<string, string>; defaultLanguage: LanguageCode },
-  ) => resolveText(doc.title, lang(res), doc.defaultLanguage);
+    slug: string,
+    problems: { heading: string; errors: DefinitionError[] } | undefined,
+    flags: Record<string, boolean>,
+  ) {
+    const q = await deps.coordination.get(accountOf(res), slug);
+    res.status(problems ? 400 : 200).render('pages/admin/questionnaire', {
+      q,
+      title: title(res, q.latest.definition),
+      country: countryName(q.country, lang(res)),
+      translations: q.translations.map((t) => ({ ...t, name: nativeName(t.lang) })),
+      canEdit: accountOf(res).role !== 'analyst',
+      problems,
+      flags,
+    });
+  }
+
+  const renderImport = (res: Response, errors: DefinitionError[] = []) =>
+    res.status(errors.length ? 400 : 200).render('pages/admin/import', { errors });
 
   return [
     {
@@ -28,31 +57,89 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
       handler: async (_req, res) => {
         const list = await deps.coordination.list(accountOf(res));
         res.render('pages/admin/questionnaires', {
+          canEdit: accountOf(res).role !== 'analyst',
           questionnaires: list.map((q) => ({
             slug: q.slug,
-            title: title(res, q.definition),
+            title: title(res, q.latest.definition),
             country: countryName(q.country, lang(res)),
             status: q.status,
             responses: q.responses,
-            version: q.version,
+            version: q.publishedVersion,
+            draft: q.latest.published ? null : q.latest.version,
           })),
         });
       },
     },
     {
       method: 'get',
+      path: '/questionnaires/import',
+      access: 'editor',
+      handler: (_req, res) => renderImport(res),
+    },
+    {
+      method: 'post',
+      path: '/questionnaires/import',
+      access: 'editor',
+      handler: async (req, res) => {
+        const file = await readUpload(req, 'definition');
+        let input: unknown;
+        try {
+          input = JSON.parse(file.toString('utf8'));
+        } catch (error) {
+          return renderImport(res, [
+            { path: '$', message: `not valid JSON: ${(error as Error).message}` },
+          ]);
+        }
+        const result = await deps.coordination.importDraft(accountOf(res), input);
+        if (!result.ok) return renderImport(res, result.errors);
+        res.redirect(303, page(result.slug, 'saved'));
+      },
+    },
+    {
+      method: 'get',
       path: '/questionnaires/:slug',
       access: 'signed-in',
-      handler: async (req, res) => {
-        const q = await deps.coordination.get(accountOf(res), String(req.params.slug));
-        res.render('pages/admin/questionnaire', {
-          q,
-          title: title(res, q.definition),
-          country: countryName(q.definition.country, lang(res)),
-          languages: q.definition.languages.map((code) => ({ code, name: nativeName(code) })),
-          canEdit: accountOf(res).role !== 'analyst',
+      handler: async (req, res) =>
+        renderPage(res, String(req.params.slug), undefined, {
           changed: req.query.changed === '1',
-        });
+          saved: req.query.saved === '1',
+          published: req.query.published === '1',
+        }),
+    },
+    {
+      method: 'post',
+      path: '/questionnaires/:slug/publish',
+      access: 'editor',
+      handler: async (req, res) => {
+        parseForm(emptyForm, req.body);
+        const slug = String(req.params.slug);
+        const result = await deps.coordination.publish(accountOf(res), slug);
+        if (!result.ok)
+          return renderPage(
+            res,
+            slug,
+            { heading: res.locals.t('admin.questionnaire.cannotPublish'), errors: result.errors },
+            {},
+          );
+        res.redirect(303, page(slug, 'published'));
+      },
+    },
+    {
+      method: 'post',
+      path: '/questionnaires/:slug/duplicate',
+      access: 'editor',
+      handler: async (req, res) => {
+        const form = parseForm(duplicateForm, req.body);
+        const slug = String(req.params.slug);
+        const result = await deps.coordination.duplicate(accountOf(res), slug, form.slug.trim());
+        if (!result.ok)
+          return renderPage(
+            res,
+            slug,
+            { heading: res.locals.t('admin.questionnaire.cannotDuplicate'), errors: result.errors },
+            {},
+          );
+        res.redirect(303, page(result.slug, 'saved'));
       },
     },
     {
@@ -63,7 +150,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
         const form = parseForm(statusForm, req.body);
         const slug = String(req.params.slug);
         await deps.coordination.setStatus(accountOf(res), slug, form.status);
-        res.redirect(303, `/admin/questionnaires/${encodeURIComponent(slug)}?changed=1`);
+        res.redirect(303, page(slug, 'changed'));
       },
     },
     {

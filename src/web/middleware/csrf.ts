@@ -31,7 +31,11 @@ export function csrf(secret: string, secureCookies: boolean) {
     const expected = sign(secret, value as string);
     res.locals.csrfToken = expected;
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
+    // File uploads (multipart) carry the token in the form's action URL, as their body is
+    // read later by the handler.
+    const sent = req.is('multipart/form-data')
+      ? req.query._csrf
+      : (req.body as Record<string, unknown> | undefined)?._csrf;
     if (!valid || typeof sent !== 'string' || !same(sent, expected)) return next(csrfFailed());
     next();
   };
