@@ -29,7 +29,7 @@ export function createApp(
   app.set('views', PATHS.views);
   app.set('view engine', 'ejs');
   app.set('view cache', settings.viewCache);
-  app.locals.rmWhitespace = false;
+  app.locals.translations = translations;
 
   app.use(requestLog(deps.logger));
   app.use(securityHeaders(settings.secureCookies));

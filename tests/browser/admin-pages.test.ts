@@ -40,6 +40,10 @@ async function visitAdminPages(lang: string): Promise<PageAudit[]> {
   await audit(page, 'questionnaires');
   await page.goto(`${base}/admin/questionnaires/genomic-data-sharing`);
   await audit(page, 'questionnaire');
+  await page.goto(`${base}/admin/questionnaires/genomic-data-sharing/preview/${lang}`);
+  await audit(page, 'preview start');
+  await page.goto(`${base}/admin/questionnaires/genomic-data-sharing/preview/${lang}/2`);
+  await audit(page, 'preview section 2');
   await page.goto(`${base}/admin/questionnaires/import`);
   await audit(page, 'import');
   await page.locator('#definition').setInputFiles({
@@ -87,7 +91,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
       await account(suite.app.deps, `admin-${lang}@example.org`, 'admin');
       const found = await visitAdminPages(lang);
       audits.push(...found);
-      expect(found.length).toBe(15);
+      expect(found.length).toBe(17);
       const failures = found
         .filter((a) => a.axe.length > 0 || a.problems.length > 0)
         .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
@@ -96,7 +100,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
   );
 
   it('the W3C Nu HTML checker finds no error on any of these pages', async () => {
-    expect(audits.length).toBe(45);
+    expect(audits.length).toBe(51);
     expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
   });
 });

@@ -42,6 +42,9 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
     body: { slug: 'a-copy' },
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
   },
+  'GET /questionnaires/:slug/preview/:lang{/:n}': {
+    expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'],
+  },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/status': {
     body: { status: 'archived' },
@@ -92,7 +95,11 @@ function routesOf(app: ReturnType<typeof adminRouter>): string[] {
 }
 
 const concrete = (path: string) =>
-  path.replace(':slug', SLUG).replace(':id', spareAccountId).replace(':token', 'not-a-real-token');
+  path
+    .replace(':slug', SLUG)
+    .replace(':id', spareAccountId)
+    .replace(':token', 'not-a-real-token')
+    .replace(':lang{/:n}', 'pl/2');
 
 async function visit(
   app: Express,

@@ -193,3 +193,31 @@ describe('duplicating', () => {
     );
   });
 });
+
+describe('previewing', () => {
+  it('shows the draft as a citizen sees it, in any of its languages, saving nothing', async () => {
+    const doc = demo({ slug: 'pl-preview', country: 'PL' });
+    doc.sections[0].title.pl = 'Tytuł szkicu';
+    await upload(coordinator, JSON.stringify(doc));
+    const drafts = async () => Number((await t.db('drafts').count('* as n').first())?.n);
+    const draftsBefore = await drafts();
+    const start = await coordinator.get('/admin/questionnaires/pl-preview/preview/pl');
+    expect(start.status).toBe(200);
+    expect(coordinator.html).toMatch(/<html lang="pl" dir="ltr">/);
+    expect(coordinator.html).toContain('href="/admin/questionnaires/pl-preview/preview/pl/1"');
+    await coordinator.get('/admin/questionnaires/pl-preview/preview/pl/1');
+    expect(coordinator.html).toContain('Tytuł szkicu');
+    expect(coordinator.html).toContain('name="familiarity"');
+    await coordinator.get('/admin/questionnaires/pl-preview/preview/ar/2');
+    expect(coordinator.html).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(coordinator.html).toContain('name="prior_test_consent"');
+    expect(await drafts()).toBe(draftsBefore);
+  });
+
+  it('refuses a language the questionnaire lacks and a section that does not exist', async () => {
+    expect((await coordinator.get('/admin/questionnaires/pl-preview/preview/sv')).status).toBe(404);
+    expect((await coordinator.get('/admin/questionnaires/pl-preview/preview/pl/9')).status).toBe(
+      404,
+    );
+  });
+});

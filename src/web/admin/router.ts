@@ -5,6 +5,7 @@ import { guard, type AdminRoute } from './access.js';
 import { accountRoutes } from './accounts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { previewRoutes } from './preview.js';
 import { questionnaireRoutes } from './questionnaires.js';
 import { adminSession, loadAccount } from './session.js';
 
@@ -12,6 +13,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
   return [
     ...authRoutes(deps),
     ...questionnaireRoutes(deps),
+    ...previewRoutes(deps),
     ...accountRoutes(deps),
     ...auditRoutes(deps),
   ];

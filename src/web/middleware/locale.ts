@@ -35,6 +35,14 @@ export function numberFormat(lang: LanguageCode): (value: number) => string {
   return (value) => (format as Intl.NumberFormat).format(value);
 }
 
+/** Renders the rest of the response in a language (also used by the coordinators' preview). */
+export function useLanguage(res: Response, translations: Translations, lang: LanguageCode): void {
+  res.locals.lang = lang;
+  res.locals.dir = directionOf(lang);
+  res.locals.t = translations.forLanguage(lang);
+  res.locals.num = numberFormat(lang);
+}
+
 /** Sets the page language, direction, translator and language switcher for every view. */
 export function locale(translations: Translations, secureCookies: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -46,10 +54,7 @@ export function locale(translations: Translations, secureCookies: boolean) {
     const rest = requested.fromUrl ? req.path.replace(LANG_PREFIX, '') : undefined;
     // Pages without a language in their URL (the coordinator area) switch through a cookie.
     const here = encodeURIComponent(req.originalUrl);
-    res.locals.lang = lang;
-    res.locals.dir = directionOf(lang);
-    res.locals.t = translations.forLanguage(lang);
-    res.locals.num = numberFormat(lang);
+    useLanguage(res, translations, lang);
     res.locals.switcher = LANGUAGES.map((l) => ({
       code: l.code,
       name: l.name,
