@@ -4,6 +4,15 @@ import * as drafts from './20261122000300_drafts.js';
 import * as rateLimits from './20261122000400_rate_limits.js';
 import * as accounts from './20261122000500_accounts.js';
 import * as auditLog from './20261122000600_audit_log.js';
+import * as schedule from './20261122000700_schedule.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
-export const migrations = [questionnaires, responses, drafts, rateLimits, accounts, auditLog];
+export const migrations = [
+  questionnaires,
+  responses,
+  drafts,
+  rateLimits,
+  accounts,
+  auditLog,
+  schedule,
+];

@@ -54,8 +54,9 @@ async function main(): Promise<void> {
       deps.repositories.drafts.deleteExpired(),
       PgRateLimitStore.purgeExpired(deps.db),
       PgSessionStore.purgeExpired(deps.db),
+      deps.repositories.questionnaires.applySchedules(),
     ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
-  }, 10 * 60_000);
+  }, 60_000);
   housekeeping.unref();
 
   let stopping = false;

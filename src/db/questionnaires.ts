@@ -30,6 +30,17 @@ const toModel = (row: Row): PublishedQuestionnaire => ({
   definition: row.definition,
 });
 
+/**
+ * The status a questionnaire has now: its stored status, moved on by its schedule (an open one
+ * past its closing time is closed; a published draft past its opening time is open). Housekeeping
+ * also stores these changes, but every read applies the schedule at once.
+ */
+const EFFECTIVE = `case
+  when q.status = 'open' and q.closes_at <= now() then 'closed'
+  when q.status = 'draft' and q.published_version_id is not null and q.opens_at <= now()
+    and (q.closes_at is null or q.closes_at > now()) then 'open'
+  else q.status end`;
+
 /** How long a citizen-facing process may serve a questionnaire's status without asking again. */
 const HEAD_TTL_MS = 1000;
 
@@ -44,6 +55,7 @@ export interface QuestionnaireOverview {
   publishedVersion: number | null;
   latest: { id: string; version: number; published: boolean; definition: Questionnaire };
   responses: number;
+  schedule: { opensAt: Date | null; closesAt: Date | null };
 }
 
 interface OverviewRow {
@@ -57,6 +69,8 @@ interface OverviewRow {
   latest_published_at: Date | null;
   definition: Questionnaire;
   responses: string;
+  opens_at: Date | null;
+  closes_at: Date | null;
 }
 
 const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
@@ -72,6 +86,7 @@ const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
     definition: row.definition,
   },
   responses: Number(row.responses),
+  schedule: { opensAt: row.opens_at, closesAt: row.closes_at },
 });
 
 export function questionnaireRepository(db: Db) {
@@ -79,10 +94,16 @@ export function questionnaireRepository(db: Db) {
   // Changes made through this repository clear it; other processes see them within a second.
   const heads = new Map<string, { head: Head | undefined; until: number }>();
 
-  const published = () =>
+  /** A questionnaire joined with one of its versions: the published one unless said otherwise. */
+  const withVersion = (columns: 'head' | 'full', join = 'q.published_version_id') =>
     db('questionnaires as q')
-      .join('questionnaire_versions as v', 'v.id', 'q.published_version_id')
-      .select('q.id', 'q.slug', 'q.status', 'v.id as version_id', 'v.version', 'v.definition');
+      .join('questionnaire_versions as v', 'v.questionnaire_id', 'q.id')
+      .whereRaw(`v.id = ${join}`)
+      .select('q.id', 'q.slug', db.raw(`${EFFECTIVE} as status`), 'v.id as version_id', 'v.version')
+      .modify((query) => {
+        if (columns === 'full') query.select('v.definition');
+      });
+  const published = () => withVersion('full');
 
   return {
     /**
@@ -92,11 +113,8 @@ export function questionnaireRepository(db: Db) {
     async findPublishedHead(slug: string): Promise<Head | undefined> {
       const cached = heads.get(slug);
       if (cached && cached.until > Date.now()) return cached.head;
-      const row = (await db('questionnaires as q')
-        .join('questionnaire_versions as v', 'v.id', 'q.published_version_id')
-        .select('q.id', 'q.slug', 'q.status', 'v.id as version_id', 'v.version')
-        .where('q.slug', slug)
-        .first()) as Omit<Row, 'definition'> | undefined;
+      const row = (await withVersion('head').where('q.slug', slug).first()) as
+        Omit<Row, 'definition'> | undefined;
       const head = row && {
         id: row.id,
         slug: row.slug,
@@ -116,17 +134,14 @@ export function questionnaireRepository(db: Db) {
     },
 
     async findVersion(versionId: string): Promise<PublishedQuestionnaire | undefined> {
-      const row = (await db('questionnaire_versions as v')
-        .join('questionnaires as q', 'q.id', 'v.questionnaire_id')
-        .select('q.id', 'q.slug', 'q.status', 'v.id as version_id', 'v.version', 'v.definition')
-        .where('v.id', versionId)
-        .first()) as Row | undefined;
+      const row = (await withVersion('full', 'v.id').where('v.id', versionId).first()) as
+        Row | undefined;
       return row && toModel(row);
     },
 
     async listOpen(): Promise<PublishedQuestionnaire[]> {
       const rows = (await published()
-        .where('q.status', 'open')
+        .whereRaw(`${EFFECTIVE} = 'open'`)
         .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Row[];
       return rows.map(toModel);
     },
@@ -180,7 +195,15 @@ export function questionnaireRepository(db: Db) {
           'join lateral (select id, version, published_at, definition from questionnaire_versions v where v.questionnaire_id = q.id order by v.version desc limit 1) as l on true',
         )
         .leftJoin('questionnaire_versions as p', 'p.id', 'q.published_version_id')
-        .select('q.id', 'q.slug', 'q.country', 'q.status', 'p.version as published_version')
+        .select(
+          'q.id',
+          'q.slug',
+          'q.country',
+          db.raw(`${EFFECTIVE} as status`),
+          'p.version as published_version',
+          'q.opens_at',
+          'q.closes_at',
+        )
         .select(
           'l.id as latest_id',
           'l.version as latest_version',
@@ -246,8 +269,14 @@ export function questionnaireRepository(db: Db) {
           .where('q.slug', slug)
           .whereNull('v.published_at')
           .orderBy('v.version', 'desc')
-          .first('v.id', 'v.version', 'q.id as questionnaire_id', 'q.status')) as
-          | { id: string; version: number; questionnaire_id: string; status: QuestionnaireStatus }
+          .first('v.id', 'v.version', 'q.id as questionnaire_id', 'q.status', 'q.opens_at')) as
+          | {
+              id: string;
+              version: number;
+              questionnaire_id: string;
+              status: QuestionnaireStatus;
+              opens_at: Date | null;
+            }
           | undefined;
         if (!latest) return undefined;
         await trx('questionnaire_versions')
@@ -257,13 +286,39 @@ export function questionnaireRepository(db: Db) {
           .where('id', latest.questionnaire_id)
           .update({
             published_version_id: latest.id,
-            status: latest.status === 'draft' ? 'open' : latest.status,
+            status:
+              latest.status === 'draft' && !(latest.opens_at && latest.opens_at > new Date())
+                ? 'open'
+                : latest.status,
             updated_at: trx.fn.now(),
           });
         return latest.version;
       });
       heads.delete(slug);
       return version;
+    },
+
+    async setSchedule(slug: string, opensAt: Date | null, closesAt: Date | null): Promise<void> {
+      heads.delete(slug);
+      await db('questionnaires')
+        .where('slug', slug)
+        .update({ opens_at: opensAt, closes_at: closesAt, updated_at: db.fn.now() });
+    },
+
+    /** Stores the status changes that schedules have brought about (reads apply them anyway). */
+    async applySchedules(): Promise<number> {
+      const closed = await db('questionnaires')
+        .where('status', 'open')
+        .andWhere('closes_at', '<=', db.fn.now())
+        .update({ status: 'closed', updated_at: db.fn.now() });
+      const opened = await db('questionnaires')
+        .where('status', 'draft')
+        .whereNotNull('published_version_id')
+        .andWhere('opens_at', '<=', db.fn.now())
+        .andWhere((q) => q.whereNull('closes_at').orWhere('closes_at', '>', db.fn.now()))
+        .update({ status: 'open', updated_at: db.fn.now() });
+      heads.clear();
+      return closed + opened;
     },
 
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {

@@ -126,8 +126,30 @@ export function coordinationService(deps: {
         TRANSITIONS[found.status].includes(status) &&
         (status !== 'open' || found.publishedVersion !== null);
       if (!allowed) throw new BadInputError(`cannot go from ${found.status} to ${status}`);
+      // Reopening by hand after a scheduled closing drops that closing time.
+      if (status === 'open' && found.schedule.closesAt && found.schedule.closesAt <= new Date()) {
+        await deps.questionnaires.setSchedule(slug, found.schedule.opensAt, null);
+      }
       await deps.questionnaires.setStatus(slug, status);
       await record(account, 'questionnaire-status', slug, { from: found.status, to: status });
+    },
+
+    /** Opens and closes the questionnaire by itself at these times (UTC); null for none. */
+    async schedule(
+      account: Account,
+      slug: string,
+      opensAt: Date | null,
+      closesAt: Date | null,
+    ): Promise<void> {
+      mayEdit(account);
+      await overview(account, slug);
+      if (opensAt && closesAt && opensAt >= closesAt)
+        throw new BadInputError('opening must come before closing');
+      await deps.questionnaires.setSchedule(slug, opensAt, closesAt);
+      await record(account, 'questionnaire-schedule', slug, {
+        opensAt: opensAt?.toISOString() ?? null,
+        closesAt: closesAt?.toISOString() ?? null,
+      });
     },
 
     /** The newest version's definition (the draft, if there is one). */

@@ -46,6 +46,10 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
     expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'],
   },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
+  'POST /questionnaires/:slug/schedule': {
+    body: { opensAt: '', closesAt: '' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
   'POST /questionnaires/:slug/status': {
     body: { status: 'archived' },
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],

@@ -221,3 +221,65 @@ describe('previewing', () => {
     );
   });
 });
+
+describe('scheduled opening and closing', () => {
+  const statusOf = async (slug: string) => (await request(t.app).get(`/en/q/${slug}`)).status;
+
+  it('a questionnaire published before its opening time opens by itself at that time', async () => {
+    await upload(coordinator, JSON.stringify(demo({ slug: 'pl-scheduled', country: 'PL' })));
+    await coordinator.get('/admin/questionnaires/pl-scheduled');
+    const future = new Date(Date.now() + 3600_000).toISOString().slice(0, 16);
+    const saved = await coordinator.post('/admin/questionnaires/pl-scheduled/schedule', {
+      opensAt: future,
+      closesAt: '',
+    });
+    expect(saved.headers.location).toBe('/admin/questionnaires/pl-scheduled?scheduled=1');
+    await coordinator.get('/admin/questionnaires/pl-scheduled');
+    await coordinator.post('/admin/questionnaires/pl-scheduled/publish');
+    expect(await statusOf('pl-scheduled')).toBe(410);
+    await t
+      .db('questionnaires')
+      .where('slug', 'pl-scheduled')
+      .update({ opens_at: t.db.raw("now() - interval '1 second'") });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await statusOf('pl-scheduled')).toBe(200);
+    expect(await t.deps.repositories.questionnaires.applySchedules()).toBeGreaterThan(0);
+    expect((await t.db('questionnaires').where('slug', 'pl-scheduled').first()).status).toBe(
+      'open',
+    );
+  });
+
+  it('an open questionnaire closes by itself at its closing time', async () => {
+    await t
+      .db('questionnaires')
+      .where('slug', 'pl-scheduled')
+      .update({ closes_at: t.db.raw("now() - interval '1 second'") });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await statusOf('pl-scheduled')).toBe(410);
+    await coordinator.get('/admin/questionnaires/pl-scheduled');
+    expect(coordinator.html).toContain('tag--closed');
+  });
+
+  it('refuses a closing time before the opening time, and a malformed time', async () => {
+    await coordinator.get('/admin/questionnaires/pl-scheduled');
+    const res = await coordinator.post('/admin/questionnaires/pl-scheduled/schedule', {
+      opensAt: '2027-02-01T10:00',
+      closesAt: '2027-01-01T10:00',
+    });
+    expect(res.status).toBe(400);
+    expect(
+      (
+        await coordinator.post('/admin/questionnaires/pl-scheduled/schedule', {
+          opensAt: 'tomorrow',
+          closesAt: '',
+        })
+      ).status,
+    ).toBe(400);
+    const actions = await t
+      .db('audit_log')
+      .where('action', 'questionnaire-schedule')
+      .count('* as n')
+      .first();
+    expect(Number(actions?.n)).toBe(1);
+  });
+});

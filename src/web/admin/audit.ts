@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'questionnaire-import',
   'questionnaire-duplicate',
   'questionnaire-publish',
+  'questionnaire-schedule',
   'questionnaire-status',
   'questionnaire-export',
 ];

@@ -10,6 +10,13 @@ import { accountOf, type AdminRoute } from './access.js';
 import { emptyForm, parseForm, statusForm } from './forms.js';
 import { readUpload } from './upload.js';
 
+/** A time typed in a datetime-local field ("2026-12-01T09:00"), read as UTC; empty for none. */
+const utcTime = z
+  .union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/)])
+  .default('');
+const scheduleForm = z.object({ _csrf: z.string(), opensAt: utcTime, closesAt: utcTime }).strict();
+const toDate = (value: string) => (value === '' ? null : new Date(`${value}:00Z`));
+
 const duplicateForm = z
   .object({ _csrf: z.string(), slug: z.string().max(100).default('') })
   .strict();
@@ -29,8 +36,10 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
     flags: Record<string, boolean>,
   ) {
     const q = await deps.coordination.get(accountOf(res), slug);
+    const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
     res.status(problems ? 400 : 200).render('pages/admin/questionnaire', {
       q,
+      schedule: { opensAt: local(q.schedule.opensAt), closesAt: local(q.schedule.closesAt) },
       title: title(res, q.latest.definition),
       country: countryName(q.country, lang(res)),
       translations: q.translations.map((t) => ({ ...t, name: nativeName(t.lang) })),
@@ -104,6 +113,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
           changed: req.query.changed === '1',
           saved: req.query.saved === '1',
           published: req.query.published === '1',
+          scheduled: req.query.scheduled === '1',
         }),
     },
     {
@@ -140,6 +150,22 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
             {},
           );
         res.redirect(303, page(result.slug, 'saved'));
+      },
+    },
+    {
+      method: 'post',
+      path: '/questionnaires/:slug/schedule',
+      access: 'editor',
+      handler: async (req, res) => {
+        const form = parseForm(scheduleForm, req.body);
+        const slug = String(req.params.slug);
+        await deps.coordination.schedule(
+          accountOf(res),
+          slug,
+          toDate(form.opensAt),
+          toDate(form.closesAt),
+        );
+        res.redirect(303, page(slug, 'scheduled'));
       },
     },
     {
