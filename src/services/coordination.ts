@@ -1,7 +1,14 @@
 import type { Account } from '../db/accounts.js';
 import type { AuditRepository } from '../db/audit.js';
 import type { QuestionnaireRepository, QuestionnaireStatus } from '../db/questionnaires.js';
-import { translationReport } from '../domain/questionnaire/translations.js';
+import {
+  applyTranslations,
+  textLocations,
+  translationReport,
+  type TranslationEntry,
+} from '../domain/questionnaire/translations.js';
+import { resolveText } from '../domain/questionnaire/text.js';
+import type { LanguageCode } from '../domain/languages.js';
 import { validateQuestionnaire, type DefinitionError } from '../domain/questionnaire/validate.js';
 import { BadInputError, NotFoundError } from './errors.js';
 
@@ -150,6 +157,42 @@ export function coordinationService(deps: {
         opensAt: opensAt?.toISOString() ?? null,
         closesAt: closesAt?.toISOString() ?? null,
       });
+    },
+
+    /** Every text of the newest version with its source (default language) and its translation. */
+    async translationRows(account: Account, slug: string, lang: LanguageCode) {
+      const found = await overview(account, slug);
+      const doc = found.latest.definition;
+      if (!doc.languages.includes(lang)) throw new NotFoundError(`no language ${lang}`);
+      await record(account, 'translations-export', slug, {
+        language: lang,
+        version: found.latest.version,
+      });
+      return {
+        source: doc.defaultLanguage,
+        rows: textLocations(doc).map(({ path, text }) => ({
+          path,
+          source: resolveText(text, doc.defaultLanguage, doc.defaultLanguage).text,
+          target: text[lang] ?? '',
+        })),
+      };
+    },
+
+    /** Applies a translator's file to the newest version, saved as the working draft. */
+    async importTranslations(
+      account: Account,
+      slug: string,
+      lang: LanguageCode,
+      entries: TranslationEntry[],
+    ) {
+      mayEdit(account);
+      const found = await overview(account, slug);
+      const doc = found.latest.definition;
+      if (!doc.languages.includes(lang)) throw new BadInputError(`no language ${lang}`);
+      const applied = applyTranslations(doc, lang, entries);
+      if (applied.changed.length === 0) return { ...applied, saved: undefined };
+      const saved = await saveDraft(account, applied.questionnaire, 'translations-import');
+      return { ...applied, saved };
     },
 
     /** The newest version's definition (the draft, if there is one). */

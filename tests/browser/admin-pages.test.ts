@@ -44,6 +44,8 @@ async function visitAdminPages(lang: string): Promise<PageAudit[]> {
   await audit(page, 'preview start');
   await page.goto(`${base}/admin/questionnaires/genomic-data-sharing/preview/${lang}/2`);
   await audit(page, 'preview section 2');
+  await page.goto(`${base}/admin/questionnaires/genomic-data-sharing/translations/import`);
+  await audit(page, 'translations import');
   await page.goto(`${base}/admin/questionnaires/import`);
   await audit(page, 'import');
   await page.locator('#definition').setInputFiles({
@@ -91,7 +93,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
       await account(suite.app.deps, `admin-${lang}@example.org`, 'admin');
       const found = await visitAdminPages(lang);
       audits.push(...found);
-      expect(found.length).toBe(17);
+      expect(found.length).toBe(18);
       const failures = found
         .filter((a) => a.axe.length > 0 || a.problems.length > 0)
         .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
@@ -100,7 +102,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
   );
 
   it('the W3C Nu HTML checker finds no error on any of these pages', async () => {
-    expect(audits.length).toBe(51);
+    expect(audits.length).toBe(54);
     expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
   });
 });

@@ -45,6 +45,16 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
   'GET /questionnaires/:slug/preview/:lang{/:n}': {
     expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'],
   },
+  'POST /questionnaires/:slug/translations/export': {
+    body: { lang: 'pl' },
+    expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'],
+  },
+  'GET /questionnaires/:slug/translations/import': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/translations/import': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/schedule': {
     body: { opensAt: '', closesAt: '' },

@@ -283,3 +283,81 @@ describe('scheduled opening and closing', () => {
     expect(Number(actions?.n)).toBe(1);
   });
 });
+
+describe("the translators' round trip", () => {
+  const csvOf = async (slug: string, lang: string) => {
+    await coordinator.get(`/admin/questionnaires/${slug}`);
+    const res = await coordinator.agent
+      .post(`/admin/questionnaires/${slug}/translations/export`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, lang })
+      .buffer(true)
+      .parse((response, callback) => {
+        let data = '';
+        response.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+        response.on('end', () => callback(null, data));
+      });
+    return { res, text: res.body as string };
+  };
+
+  async function importCsv(slug: string, lang: string, csv: string) {
+    await coordinator.get(`/admin/questionnaires/${slug}/translations/import`);
+    const res = await coordinator.agent
+      .post(
+        `/admin/questionnaires/${slug}/translations/import?_csrf=${encodeURIComponent(coordinator.csrf)}`,
+      )
+      .field('lang', lang)
+      .attach('translations', Buffer.from(csv), 'texts.csv');
+    coordinator.html = res.text;
+    return res;
+  }
+
+  it('downloads every text with its source and translation, formula-safe, and records it', async () => {
+    const doc = demo({ slug: 'pl-translate', country: 'PL' });
+    doc.sections[0].title.pl = '=HYPERLINK("http://evil.example","kliknij")';
+    delete doc.sections[0].questions[1].text.pl;
+    await upload(coordinator, JSON.stringify(doc));
+    const { res, text } = await csvOf('pl-translate', 'pl');
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.headers['content-disposition']).toContain('pl-translate-pl.csv');
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    expect(lines[0]).toBe('path,source,translation');
+    expect(text).toContain(`$.sections[0].title,`);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""kliknij"")"`);
+    expect(text).toMatch(/\$\.sections\[0\]\.questions\[1\]\.text,[^\n]*familiar[^\n]*,\r?\n/);
+    expect((await t.db('audit_log').where('action', 'translations-export')).length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('imports translations back into a draft and reports what changed', async () => {
+    const csv = [
+      'path,source,translation',
+      '$.sections[0].questions[1].text,How familiar,Jak dobrze znasz genomikę?',
+      '$.sections[0].title,x,"\'=HYPERLINK(""http://evil.example"",""kliknij"")"',
+      '$.sections[1].title,x,',
+      '$.nowhere.text,x,Coś',
+    ].join('\n');
+    const res = await importCsv('pl-translate', 'pl', csv);
+    expect(res.status).toBe(200);
+    expect(coordinator.html).toContain('Texts changed: 1');
+    expect(coordinator.html).toContain('Texts already the same: 1');
+    expect(coordinator.html).toContain('$.nowhere.text');
+    const [row] = await t
+      .db('questionnaire_versions as v')
+      .join('questionnaires as q', 'q.id', 'v.questionnaire_id')
+      .where('q.slug', 'pl-translate')
+      .orderBy('v.version', 'desc')
+      .select('v.definition');
+    expect(row.definition.sections[0].questions[1].text.pl).toBe('Jak dobrze znasz genomikę?');
+    expect(row.definition.sections[0].title.pl).toBe('=HYPERLINK("http://evil.example","kliknij")');
+    expect(row.definition.sections[1].title.pl).toBeTruthy();
+    await coordinator.get('/admin/questionnaires/pl-translate');
+    expect(coordinator.html).not.toContain('$.sections[0].questions[1].text');
+  });
+
+  it('refuses a file that is not a translations CSV, and a language the questionnaire lacks', async () => {
+    expect((await importCsv('pl-translate', 'pl', 'name,value\nx,y')).status).toBe(400);
+    expect((await importCsv('pl-translate', 'sv', 'path,source,translation\n')).status).toBe(400);
+  });
+});

@@ -55,3 +55,44 @@ export function translationReport(doc: Questionnaire): LanguageCompleteness[] {
     return { lang, total: texts.length, translated: texts.length - missing.length, missing };
   });
 }
+
+export interface TranslationEntry {
+  path: string;
+  text: string;
+}
+
+export interface TranslationImport {
+  questionnaire: Questionnaire;
+  changed: string[];
+  unchanged: number;
+  /** Paths in the file that name no text of the questionnaire. */
+  unknown: string[];
+}
+
+/**
+ * Applies a translator's texts for one language to a copy of the definition. Empty texts are
+ * left out (a translator who skipped a text does not erase it); unknown paths are reported.
+ */
+export function applyTranslations(
+  doc: Questionnaire,
+  lang: LanguageCode,
+  entries: TranslationEntry[],
+): TranslationImport {
+  const copy = structuredClone(doc);
+  const byPath = new Map(textLocations(copy).map((location) => [location.path, location.text]));
+  const changed: string[] = [];
+  const unknown: string[] = [];
+  let unchanged = 0;
+  for (const { path, text } of entries) {
+    const target = byPath.get(path);
+    const value = text.trim();
+    if (!target) unknown.push(path);
+    else if (value === '') continue;
+    else if (target[lang] === value) unchanged++;
+    else {
+      target[lang] = value;
+      changed.push(path);
+    }
+  }
+  return { questionnaire: copy, changed, unchanged, unknown };
+}

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'questionnaire-duplicate',
   'questionnaire-publish',
   'questionnaire-schedule',
+  'translations-export',
+  'translations-import',
   'questionnaire-status',
   'questionnaire-export',
 ];

@@ -90,7 +90,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
       path: '/questionnaires/import',
       access: 'editor',
       handler: async (req, res) => {
-        const file = await readUpload(req, 'definition');
+        const { file } = await readUpload(req, 'definition');
         let input: unknown;
         try {
           input = JSON.parse(file.toString('utf8'));

@@ -7,6 +7,7 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
 import { questionnaireRoutes } from './questionnaires.js';
+import { translationRoutes } from './translations.js';
 import { adminSession, loadAccount } from './session.js';
 
 export function adminRoutes(deps: Deps): AdminRoute[] {
@@ -14,6 +15,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...authRoutes(deps),
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
+    ...translationRoutes(deps),
     ...accountRoutes(deps),
     ...auditRoutes(deps),
   ];

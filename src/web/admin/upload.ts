@@ -4,8 +4,14 @@ import { badRequest, HttpError } from '../errors.js';
 
 export const UPLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
 
-/** Reads one uploaded file from a multipart form, refusing anything larger than the limit (413). */
-export function readUpload(req: Request, field: string): Promise<Buffer> {
+/**
+ * Reads one uploaded file and the text fields of a multipart form, refusing anything larger than
+ * the limit (413).
+ */
+export function readUpload(
+  req: Request,
+  field: string,
+): Promise<{ file: Buffer; fields: Record<string, string> }> {
   if (!req.is('multipart/form-data')) return Promise.reject(badRequest());
   return new Promise((resolve, reject) => {
     const parser = busboy({
@@ -13,6 +19,10 @@ export function readUpload(req: Request, field: string): Promise<Buffer> {
       limits: { files: 1, fileSize: UPLOAD_LIMIT_BYTES, fields: 5, parts: 6 },
     });
     const chunks: Buffer[] = [];
+    const fields: Record<string, string> = {};
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
     let found = false;
     let failed: Error | undefined;
     parser.on('file', (name, stream) => {
@@ -31,7 +41,7 @@ export function readUpload(req: Request, field: string): Promise<Buffer> {
     parser.on('close', () => {
       if (failed) return reject(failed);
       if (!found) return reject(badRequest());
-      resolve(Buffer.concat(chunks));
+      resolve({ file: Buffer.concat(chunks), fields });
     });
     req.pipe(parser);
   });
