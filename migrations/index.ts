@@ -5,6 +5,7 @@ import * as rateLimits from './20261122000400_rate_limits.js';
 import * as accounts from './20261122000500_accounts.js';
 import * as auditLog from './20261122000600_audit_log.js';
 import * as schedule from './20261122000700_schedule.js';
+import * as staleTranslations from './20261122000800_stale_translations.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   accounts,
   auditLog,
   schedule,
+  staleTranslations,
 ];

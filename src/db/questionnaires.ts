@@ -1,4 +1,5 @@
 import type { Questionnaire } from '../domain/questionnaire/schema.js';
+import type { StaleTexts } from '../domain/questionnaire/translations.js';
 import type { Db } from './knex.js';
 
 export type QuestionnaireStatus = 'draft' | 'open' | 'closed' | 'archived';
@@ -53,7 +54,13 @@ export interface QuestionnaireOverview {
   country: string;
   status: QuestionnaireStatus;
   publishedVersion: number | null;
-  latest: { id: string; version: number; published: boolean; definition: Questionnaire };
+  latest: {
+    id: string;
+    version: number;
+    published: boolean;
+    definition: Questionnaire;
+    stale: StaleTexts;
+  };
   responses: number;
   schedule: { opensAt: Date | null; closesAt: Date | null };
 }
@@ -68,6 +75,7 @@ interface OverviewRow {
   latest_version: number;
   latest_published_at: Date | null;
   definition: Questionnaire;
+  stale: StaleTexts;
   responses: string;
   opens_at: Date | null;
   closes_at: Date | null;
@@ -84,6 +92,7 @@ const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
     version: row.latest_version,
     published: row.latest_published_at !== null,
     definition: row.definition,
+    stale: row.stale,
   },
   responses: Number(row.responses),
   schedule: { opensAt: row.opens_at, closesAt: row.closes_at },
@@ -192,7 +201,7 @@ export function questionnaireRepository(db: Db) {
     async overviews(slug?: string): Promise<QuestionnaireOverview[]> {
       const query = db('questionnaires as q')
         .joinRaw(
-          'join lateral (select id, version, published_at, definition from questionnaire_versions v where v.questionnaire_id = q.id order by v.version desc limit 1) as l on true',
+          'join lateral (select id, version, published_at, definition, stale from questionnaire_versions v where v.questionnaire_id = q.id order by v.version desc limit 1) as l on true',
         )
         .leftJoin('questionnaire_versions as p', 'p.id', 'q.published_version_id')
         .select(
@@ -209,6 +218,7 @@ export function questionnaireRepository(db: Db) {
           'l.version as latest_version',
           'l.published_at as latest_published_at',
           'l.definition',
+          'l.stale',
         )
         .select(
           db.raw('(select count(*) from responses r where r.questionnaire_id = q.id) as responses'),
@@ -224,6 +234,7 @@ export function questionnaireRepository(db: Db) {
      */
     async saveDraft(
       definition: Questionnaire,
+      stale: StaleTexts = {},
     ): Promise<{ id: string; version: number; created: boolean }> {
       return db.transaction(async (trx) => {
         let questionnaire = (await trx('questionnaires')
@@ -248,7 +259,7 @@ export function questionnaireRepository(db: Db) {
         if (latest && latest.published_at === null) {
           await trx('questionnaire_versions')
             .where('id', latest.id)
-            .update({ definition: JSON.stringify(definition) });
+            .update({ definition: JSON.stringify(definition), stale: JSON.stringify(stale) });
           return { id, version: latest.version, created };
         }
         const version = (latest?.version ?? 0) + 1;
@@ -256,6 +267,7 @@ export function questionnaireRepository(db: Db) {
           questionnaire_id: id,
           version,
           definition: JSON.stringify(definition),
+          stale: JSON.stringify(stale),
         });
         return { id, version, created };
       });

@@ -3,6 +3,7 @@ import type { AuditRepository } from '../db/audit.js';
 import type { QuestionnaireRepository, QuestionnaireStatus } from '../db/questionnaires.js';
 import {
   applyTranslations,
+  staleAfterEdit,
   textLocations,
   translationReport,
   type TranslationEntry,
@@ -81,7 +82,8 @@ export function coordinationService(deps: {
     const [existing] = await deps.questionnaires.overviews(doc.slug);
     if (existing && !canSee(account, existing.country))
       return { ok: false, errors: taken(doc.slug) };
-    const saved = await deps.questionnaires.saveDraft(doc);
+    const stale = staleAfterEdit(existing?.latest.definition, existing?.latest.stale ?? {}, doc);
+    const saved = await deps.questionnaires.saveDraft(doc, stale);
     await record(account, action, doc.slug, { version: saved.version });
     return { ok: true, slug: doc.slug, version: saved.version };
   }
@@ -96,7 +98,11 @@ export function coordinationService(deps: {
       const next = TRANSITIONS[found.status].filter(
         (s) => s !== 'open' || found.publishedVersion !== null,
       );
-      return { ...found, next, translations: translationReport(found.latest.definition) };
+      return {
+        ...found,
+        next,
+        translations: translationReport(found.latest.definition, found.latest.stale),
+      };
     },
 
     importDraft: (account: Account, input: unknown) =>
@@ -120,6 +126,13 @@ export function coordinationService(deps: {
       if (found.latest.published) throw new BadInputError('nothing to publish');
       const check = validateQuestionnaire(found.latest.definition);
       if (!check.ok) return check;
+      const stale = translationReport(found.latest.definition, found.latest.stale).flatMap((l) =>
+        l.stale.map((path) => ({
+          path,
+          message: `the ${l.lang} translation is older than its source text`,
+        })),
+      );
+      if (stale.length > 0) return { ok: false, errors: stale };
       const version = await deps.questionnaires.publishLatest(slug);
       if (version === undefined) throw new BadInputError('nothing to publish');
       await record(account, 'questionnaire-publish', slug, { version });

@@ -87,13 +87,15 @@ describe('importing, publishing and versions', () => {
     expect((await upload(coordinator, JSON.stringify(changed))).status).toBe(303);
     expect((await versionsOf('pl-2027')).map((v) => v.version)).toEqual([1, 2]);
     expect((await request(t.app).get('/en/q/pl-2027')).text).not.toContain('version two');
-    changed.title.en = 'Genomic data: version two, edited';
+    // Every language's title changes with the English one, so no translation is left stale.
+    for (const lang of ['en', 'de', 'fr', 'pl', 'ar'])
+      changed.title[lang] = `Genomic data: version two, edited (${lang})`;
     await upload(coordinator, JSON.stringify(changed));
     expect((await versionsOf('pl-2027')).map((v) => v.version)).toEqual([1, 2]);
 
     await coordinator.get('/admin/questionnaires/pl-2027');
     await coordinator.post('/admin/questionnaires/pl-2027/publish');
-    expect((await request(t.app).get('/en/q/pl-2027')).text).toContain('version two, edited');
+    expect((await request(t.app).get('/en/q/pl-2027')).text).toContain('version two, edited (en)');
 
     const [v1, v2] = await versionsOf('pl-2027');
     // The citizen who started on version 1 finishes on version 1; a new one gets version 2.
@@ -359,5 +361,27 @@ describe("the translators' round trip", () => {
   it('refuses a file that is not a translations CSV, and a language the questionnaire lacks', async () => {
     expect((await importCsv('pl-translate', 'pl', 'name,value\nx,y')).status).toBe(400);
     expect((await importCsv('pl-translate', 'sv', 'path,source,translation\n')).status).toBe(400);
+  });
+});
+
+describe('stale translations block publishing', () => {
+  it('editing a source text marks its translations stale until they are updated', async () => {
+    await upload(coordinator, JSON.stringify(demo({ slug: 'pl-stale', country: 'PL' })));
+    await coordinator.get('/admin/questionnaires/pl-stale');
+    await coordinator.post('/admin/questionnaires/pl-stale/publish');
+    const edited = demo({ slug: 'pl-stale', country: 'PL' });
+    edited.sections[0].title.en = 'Genomics, rewritten';
+    await upload(coordinator, JSON.stringify(edited));
+    await coordinator.get('/admin/questionnaires/pl-stale');
+    expect(coordinator.html).toContain('Out of date');
+    const refused = await coordinator.post('/admin/questionnaires/pl-stale/publish');
+    expect(refused.status).toBe(400);
+    expect(coordinator.html).toContain('the pl translation is older than its source text');
+
+    for (const lang of ['de', 'fr', 'pl', 'ar'])
+      edited.sections[0].title[lang] = `${edited.sections[0].title[lang]} (2)`;
+    await upload(coordinator, JSON.stringify(edited));
+    await coordinator.get('/admin/questionnaires/pl-stale');
+    expect((await coordinator.post('/admin/questionnaires/pl-stale/publish')).status).toBe(303);
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyTranslations,
+  staleAfterEdit,
   textLocations,
   translationReport,
 } from '../../src/domain/questionnaire/translations.js';
@@ -53,5 +54,44 @@ describe('translations of a questionnaire', () => {
     expect(result.questionnaire.title.pl).toBe('Nowy tytuł');
     expect(result.questionnaire.organiser.pl).toBe(doc.organiser.pl);
     expect(doc.title.pl).not.toBe('Nowy tytuł');
+  });
+});
+
+describe('stale translations', () => {
+  const before = demoQuestionnaire();
+
+  it('a changed source text makes its untouched translations stale', () => {
+    const after = structuredClone(before);
+    after.title.en = 'A new English title';
+    const stale = staleAfterEdit(before, {}, after);
+    expect(stale.pl).toEqual(['$.title']);
+    expect(stale.de).toEqual(['$.title']);
+    expect(stale.en).toBeUndefined();
+  });
+
+  it('a translation changed together with its source is not stale', () => {
+    const after = structuredClone(before);
+    after.title.en = 'A new English title';
+    after.title.pl = 'Nowy tytuł';
+    expect(staleAfterEdit(before, {}, after).pl).toBeUndefined();
+  });
+
+  it('stays stale until the translation itself changes', () => {
+    const edited = structuredClone(before);
+    edited.title.en = 'A new English title';
+    const first = staleAfterEdit(before, {}, edited);
+    const unrelated = structuredClone(edited);
+    unrelated.purpose.en = `${edited.purpose.en} More.`;
+    const second = staleAfterEdit(edited, first, unrelated);
+    expect(second.pl).toEqual(['$.title', '$.purpose']);
+    const fixed = structuredClone(unrelated);
+    fixed.title.pl = 'Nowy tytuł';
+    expect(staleAfterEdit(unrelated, second, fixed).pl).toEqual(['$.purpose']);
+  });
+
+  it('the report lists stale texts per language', () => {
+    const report = translationReport(before, { pl: ['$.title'] });
+    expect(report.find((l) => l.lang === 'pl')?.stale).toEqual(['$.title']);
+    expect(report.find((l) => l.lang === 'en')?.stale).toEqual([]);
   });
 });

@@ -45,15 +45,59 @@ export interface LanguageCompleteness {
   translated: number;
   /** Paths of the texts that have no translation in this language. */
   missing: string[];
+  /** Paths of the texts whose source changed since they were translated. */
+  stale: string[];
 }
 
-/** How complete each declared language is: a language with missing texts cannot be published. */
-export function translationReport(doc: Questionnaire): LanguageCompleteness[] {
+/** Texts per language whose translation predates a change of their source text. */
+export type StaleTexts = Partial<Record<LanguageCode, string[]>>;
+
+/**
+ * How complete each declared language is: a language with missing or stale texts cannot be
+ * published.
+ */
+export function translationReport(
+  doc: Questionnaire,
+  stale: StaleTexts = {},
+): LanguageCompleteness[] {
   const texts = textLocations(doc);
   return doc.languages.map((lang) => {
     const missing = texts.filter((t) => t.text[lang] === undefined).map((t) => t.path);
-    return { lang, total: texts.length, translated: texts.length - missing.length, missing };
+    const outdated = lang === doc.defaultLanguage ? [] : (stale[lang] ?? []);
+    return {
+      lang,
+      total: texts.length,
+      translated: texts.length - missing.length,
+      missing,
+      stale: outdated,
+    };
   });
+}
+
+/**
+ * Which translations are stale after an edit: those whose source text (in the default language)
+ * changed while the translation stayed as it was, plus those already stale and still untouched.
+ * Texts are matched by their JSON path.
+ */
+export function staleAfterEdit(
+  previous: Questionnaire | undefined,
+  previousStale: StaleTexts,
+  next: Questionnaire,
+): StaleTexts {
+  if (!previous) return {};
+  const before = new Map(textLocations(previous).map((t) => [t.path, t.text]));
+  const source = next.defaultLanguage;
+  const result: StaleTexts = {};
+  for (const { path, text } of textLocations(next)) {
+    const old = before.get(path);
+    if (!old) continue;
+    const sourceChanged = old[source] !== text[source];
+    for (const lang of next.languages) {
+      if (lang === source || text[lang] === undefined || text[lang] !== old[lang]) continue;
+      if (sourceChanged || previousStale[lang]?.includes(path)) (result[lang] ??= []).push(path);
+    }
+  }
+  return result;
 }
 
 export interface TranslationEntry {
