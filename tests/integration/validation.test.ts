@@ -290,3 +290,25 @@ describe('bad input is refused whole with a 4xx and nothing stored', () => {
     expect((await citizen.get(`/en/q/${DEMO}/s/abc`)).status).toBe(404);
   });
 });
+
+describe('the honeypot of an open questionnaire', () => {
+  it('a robot that fills in the hidden field gets back to the start page, and no draft exists', async () => {
+    const drafts = async () => Number((await t.db('drafts').count('* as n').first())?.n);
+    const before = await drafts();
+    const robot = new Citizen(t.app);
+    await robot.get(`/en/q/${DEMO}`);
+    expect(robot.html).toMatch(/<div class="honeypot" aria-hidden="true">/);
+    const res = await robot.post(`/en/q/${DEMO}/start`, { website: 'http://spam.example' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/en/q/${DEMO}`);
+    expect(await drafts()).toBe(before);
+    expect((await robot.get(`/en/q/${DEMO}/s/1`)).status).toBe(303);
+  });
+
+  it('a person, who leaves it empty, starts as usual', async () => {
+    const person = new Citizen(t.app);
+    await person.get(`/en/q/${DEMO}`);
+    const res = await person.post(`/en/q/${DEMO}/start`, { website: '' });
+    expect(res.headers.location).toBe(`/en/q/${DEMO}/s/1`);
+  });
+});

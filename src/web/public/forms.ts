@@ -42,7 +42,20 @@ export function parseCodeForm(body: unknown): { code: string } | { error: string
   return code ? { code } : { error: 'errors.code_format', typed };
 }
 
-/** Control-only forms (start, submit): just the CSRF field. */
+/**
+ * The start form: the CSRF field and a honeypot, a field people never see or fill in (hidden
+ * from view and from screen readers). Returns whether a robot filled it.
+ */
+export function parseStartForm(body: unknown): { robot: boolean } {
+  const parsed = z
+    .object({ _csrf: z.string(), website: value.optional() })
+    .strict()
+    .safeParse(body ?? {});
+  if (!parsed.success) throw badRequest();
+  return { robot: (parsed.data.website ?? '').trim() !== '' };
+}
+
+/** Control-only forms (submit): just the CSRF field. */
 export function parseEmptyForm(body: unknown): void {
   if (
     !z

@@ -11,7 +11,7 @@ import type { Deps } from '../../deps.js';
 import type { Journey } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
 import { citizenHelpers } from './citizen.js';
-import { parseEmptyForm, parseSectionForm } from './forms.js';
+import { parseEmptyForm, parseSectionForm, parseStartForm } from './forms.js';
 import { questionViews, summaryRows } from './question-view.js';
 import { contentContext, errorViews } from './view-model.js';
 
@@ -89,8 +89,12 @@ export function journeyRouter(deps: Deps): Router {
   });
 
   router.post('/q/:slug/start', async (req, res) => {
-    parseEmptyForm(req.body);
     const slug = slugOf(req);
+    if (parseStartForm(req.body).robot) {
+      // An open questionnaire's honeypot was filled in: no draft, back to the start page.
+      deps.logger.warn({ requestId: res.locals.requestId, slug }, 'honeypot filled');
+      return res.redirect(303, base(res, slug));
+    }
     const journey = await answering.journey(slug, draftCookie(req, slug));
     if (!journey.draft) setDraftCookie(res, slug, await answering.begin(slug));
     const first = journey.draft
