@@ -54,8 +54,14 @@ export function draftRepository(db: Db) {
      * Moves a draft found by its resume code to a new cookie token. The resume code is used up:
      * saving again gives a new one.
      */
-    async claimByResumeHash(resumeHash: string, newTokenHash: string): Promise<Draft | undefined> {
+    async claimByResumeHash(
+      questionnaireId: string,
+      resumeHash: string,
+      newTokenHash: string,
+    ): Promise<Draft | undefined> {
+      // Scoped to the questionnaire: a code typed on another questionnaire's page claims nothing.
       const [row] = (await live()
+        .andWhere('questionnaire_id', questionnaireId)
         .andWhere('resume_hash', resumeHash)
         .update({ token_hash: newTokenHash, resume_hash: null })
         .returning(['token_hash', 'questionnaire_id', 'version_id', 'answers'])) as Row[];

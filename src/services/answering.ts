@@ -95,6 +95,14 @@ export function answeringService(deps: AnsweringDeps) {
       return questionnaire;
     },
 
+    /**
+     * The questionnaire whatever its status: the thank-you page must still show the receipt code
+     * when the questionnaire closed a moment after the citizen submitted.
+     */
+    async describe(slug: string): Promise<PublishedQuestionnaire> {
+      return published(slug);
+    },
+
     async listOpen(): Promise<PublishedQuestionnaire[]> {
       return deps.questionnaires.listOpen();
     },
@@ -155,9 +163,12 @@ export function answeringService(deps: AnsweringDeps) {
       const questionnaire = await published(slug);
       ensureOpen(questionnaire);
       const token = newToken();
-      const draft = await deps.drafts.claimByResumeHash(hashCode(resumeCode), hashCode(token));
-      if (!draft || draft.questionnaireId !== questionnaire.id) return undefined;
-      return token;
+      const draft = await deps.drafts.claimByResumeHash(
+        questionnaire.id,
+        hashCode(resumeCode),
+        hashCode(token),
+      );
+      return draft && token;
     },
 
     /** Stores the response (anonymised) and deletes the draft; returns the receipt code. */

@@ -110,3 +110,38 @@ describe('withdrawal with the receipt code', () => {
     expect(citizen.html).toContain('cannot be shown again');
   });
 });
+
+describe('codes are not lost by a mistake or bad timing', () => {
+  it('a resume code typed on another questionnaire leaves the draft where it was', async () => {
+    const { questionnaireFor } = await import('../helpers/coordinator.js');
+    await questionnaireFor(t.deps, 'other-consultation', 'PL');
+    const first = new Citizen(t.app);
+    await first.begin('en');
+    const saved = await first.answer('en', 1, DEMO_ANSWERS[0]!, 'save');
+    await first.get(saved.headers.location as string);
+    const code = /id="resume-code"><strong>([0-9A-Z-]+)</.exec(first.html)?.[1] as string;
+    const wrong = new Citizen(t.app);
+    await wrong.get('/en/q/other-consultation/resume');
+    expect((await wrong.post('/en/q/other-consultation/resume', { code })).status).toBe(400);
+    const right = new Citizen(t.app);
+    await right.get(`/en/q/${DEMO}/resume`);
+    expect((await right.post(`/en/q/${DEMO}/resume`, { code })).status).toBe(303);
+    await right.get(`/en/q/${DEMO}/s/1`);
+    expect(right.html).toMatch(/id="f-familiarity-somewhat_familiar"[^>]*checked/);
+  });
+
+  it('the receipt is still shown when the questionnaire closed just after submission', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.begin('en');
+    for (const [i, fields] of DEMO_ANSWERS.entries()) await citizen.answer('en', i + 1, fields);
+    await citizen.get(`/en/q/${DEMO}/check`);
+    const submitted = await citizen.post(`/en/q/${DEMO}/submit`);
+    await t.deps.questionnaireAdmin.setStatus(DEMO, 'closed');
+    try {
+      await citizen.get(submitted.headers.location as string);
+      expect(citizen.html).toMatch(/id="receipt-code"><strong>[0-9A-Z-]+</);
+    } finally {
+      await t.deps.questionnaireAdmin.setStatus(DEMO, 'open');
+    }
+  });
+});

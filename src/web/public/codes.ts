@@ -14,7 +14,7 @@ export function codesRouter(deps: Deps): Router {
 
   router.get('/q/:slug/done', async (req, res) => {
     const slug = slugOf(req);
-    const questionnaire = await answering.startPage(slug);
+    const questionnaire = await answering.describe(slug);
     const doc = questionnaire.definition;
     res.render('pages/public/done', {
       doc,
