@@ -14,6 +14,7 @@ import { adminRouter } from './web/admin/router.js';
 import { codesRouter } from './web/public/codes.js';
 import { journeyRouter } from './web/public/journey.js';
 import { pagesRouter } from './web/public/pages.js';
+import { showCount } from './domain/disclosure.js';
 import { isLanguageCode } from './domain/languages.js';
 import { COOKIES, cookieOptions } from './web/cookies.js';
 
@@ -30,6 +31,7 @@ export function createApp(
   app.set('view engine', 'ejs');
   app.set('view cache', settings.viewCache);
   app.locals.translations = translations;
+  app.locals.showCount = showCount;
 
   app.use(requestLog(deps.logger));
   app.use(securityHeaders(settings.secureCookies));

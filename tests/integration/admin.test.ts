@@ -311,3 +311,15 @@ describe('the audit log page', () => {
     expect(rows).not.toMatch(/password1234|Wisła flows|192\.0\.2\./);
   });
 });
+
+describe('counts in the coordinator area', () => {
+  it('pass disclosure control: a handful of responses shows as "<10", never the exact number', async () => {
+    const { completeDemo } = await import('../helpers/citizen.js');
+    for (let i = 0; i < 3; i++) await completeDemo(new Citizen(t.app), 'pl');
+    const admin = await signedIn(t.app, 'admin@example.org');
+    await admin.get('/admin/questionnaires');
+    expect(admin.html).toContain('&lt;10');
+    await admin.get('/admin/questionnaires/genomic-data-sharing');
+    expect(admin.html).toContain('&lt;10');
+  });
+});

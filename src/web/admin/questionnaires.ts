@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { countryName } from '../../domain/countries.js';
+import { protectCount } from '../../domain/disclosure.js';
 import { nativeName, type LanguageCode } from '../../domain/languages.js';
 import type { Questionnaire } from '../../domain/questionnaire/schema.js';
 import { resolveText } from '../../domain/questionnaire/text.js';
@@ -39,6 +40,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
     const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
     res.status(problems ? 400 : 200).render('pages/admin/questionnaire', {
       q,
+      responses: protectCount(q.responses),
       schedule: { opensAt: local(q.schedule.opensAt), closesAt: local(q.schedule.closesAt) },
       title: title(res, q.latest.definition),
       country: countryName(q.country, lang(res)),
@@ -72,7 +74,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
             title: title(res, q.latest.definition),
             country: countryName(q.country, lang(res)),
             status: q.status,
-            responses: q.responses,
+            responses: protectCount(q.responses),
             version: q.publishedVersion,
             draft: q.latest.published ? null : q.latest.version,
           })),
