@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
@@ -12,6 +11,7 @@ import { auditRepository } from '../db/audit.js';
 import { COUNTRIES, isCountry } from '../domain/countries.js';
 import { PATHS } from '../paths.js';
 import { AccountError, accountService } from '../services/accounts.js';
+import { createTranslations } from '../web/i18n.js';
 import { readPassword } from './password-input.js';
 import { questionnaireSchema } from '../domain/questionnaire/schema.js';
 import { questionnaireService } from '../services/questionnaires.js';
@@ -165,13 +165,7 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         } catch (error) {
           if (!(error instanceof AccountError)) throw error;
-          const messages = JSON.parse(
-            readFileSync(join(PATHS.locales, 'en', 'common.json'), 'utf8'),
-          ) as { admin: { errors: Record<string, string> } };
-          console.error(
-            messages.admin.errors[error.messageKey.replace('admin.errors.', '')] ??
-              error.messageKey,
-          );
+          console.error(createTranslations(PATHS.locales).forLanguage('en')(error.messageKey));
           return 2;
         }
       });

@@ -2,46 +2,22 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS, ROOT } from '../../src/paths.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
-const run = promisify(execFile);
 let t: TestApp;
 let databaseUrl: string;
 const folder = mkdtempSync(join(tmpdir(), 'consulta-cli-'));
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { host, port, user, password, database } = t.db.client.config
-    .connection as unknown as Record<string, string>;
-  databaseUrl =
-    (t.db.client.config.connection as { connectionString?: string }).connectionString ??
-    `postgres://${user}:${password}@${host}:${port}/${database}`;
+  databaseUrl = (t.db.client.config.connection as { connectionString: string }).connectionString;
 });
 afterAll(async () => t.close());
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', ...args],
-      {
-        cwd: ROOT,
-        // vitest puts Vite's BASE_URL ('/') into the environment; the CLI must not see it.
-        env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-/** Runs the CLI with text on its standard input (as when a password is piped in). */
-async function cliWithInput(
+/** Runs the CLI against this file's database, with text on its standard input (a piped password). */
+function cliWithInput(
   input: string,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -49,6 +25,7 @@ async function cliWithInput(
     const child = execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/index.ts', ...args],
+      // vitest puts Vite's BASE_URL ('/') into the environment; the CLI must not see it.
       {
         cwd: ROOT,
         env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
@@ -63,6 +40,8 @@ async function cliWithInput(
     child.stdin?.end(input);
   });
 }
+
+const cli = (...args: string[]) => cliWithInput('', ...args);
 
 describe('the command line', () => {
   it('imports a valid definition as a new version and exports it back', async () => {
