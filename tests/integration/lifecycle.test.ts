@@ -269,6 +269,8 @@ describe('scheduled opening and closing', () => {
       closesAt: '2027-01-01T10:00',
     });
     expect(res.status).toBe(400);
+    expect(coordinator.html).toContain('The closing time must come after the opening time');
+    expect(coordinator.html).toContain('value="2027-02-01T10:00"');
     expect(
       (
         await coordinator.post('/admin/questionnaires/pl-scheduled/schedule', {

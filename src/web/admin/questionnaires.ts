@@ -6,6 +6,7 @@ import { nativeName, type LanguageCode } from '../../domain/languages.js';
 import type { Questionnaire } from '../../domain/questionnaire/schema.js';
 import { resolveText } from '../../domain/questionnaire/text.js';
 import type { DefinitionError } from '../../domain/questionnaire/validate.js';
+import type { SaveResult } from '../../services/coordination.js';
 import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
 import { emptyForm, parseForm, statusForm } from './forms.js';
@@ -33,15 +34,21 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
   async function renderPage(
     res: Response,
     slug: string,
-    problems: { heading: string; errors: DefinitionError[] } | undefined,
+    problems:
+      { heading: string; errors: (DefinitionError & { translated?: boolean })[] } | undefined,
     flags: Record<string, boolean>,
+    /** The schedule as typed, kept on the page when it was refused. */
+    typed?: { opensAt: string; closesAt: string },
   ) {
     const q = await deps.coordination.get(accountOf(res), slug);
     const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
     res.status(problems ? 400 : 200).render('pages/admin/questionnaire', {
       q,
       responses: protectCount(q.responses),
-      schedule: { opensAt: local(q.schedule.opensAt), closesAt: local(q.schedule.closesAt) },
+      schedule: typed ?? {
+        opensAt: local(q.schedule.opensAt),
+        closesAt: local(q.schedule.closesAt),
+      },
       title: title(res, q.latest.definition),
       country: countryName(q.country, lang(res)),
       translations: q.translations.map((t) => ({ ...t, name: nativeName(t.lang) })),
@@ -49,6 +56,25 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
       problems,
       flags,
     });
+  }
+
+  /** After an action on a questionnaire: its page again with the problems, or on to the result. */
+  async function finish(
+    res: Response,
+    slug: string,
+    result: SaveResult,
+    headingKey: string,
+    flag: string,
+  ) {
+    if (!result.ok) {
+      return renderPage(
+        res,
+        slug,
+        { heading: res.locals.t(headingKey), errors: result.errors },
+        {},
+      );
+    }
+    res.redirect(303, page(result.slug, flag));
   }
 
   const renderImport = (res: Response, errors: DefinitionError[] = []) =>
@@ -126,14 +152,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
         parseForm(emptyForm, req.body);
         const slug = String(req.params.slug);
         const result = await deps.coordination.publish(accountOf(res), slug);
-        if (!result.ok)
-          return renderPage(
-            res,
-            slug,
-            { heading: res.locals.t('admin.questionnaire.cannotPublish'), errors: result.errors },
-            {},
-          );
-        res.redirect(303, page(slug, 'published'));
+        await finish(res, slug, result, 'admin.questionnaire.cannotPublish', 'published');
       },
     },
     {
@@ -144,14 +163,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
         const form = parseForm(duplicateForm, req.body);
         const slug = String(req.params.slug);
         const result = await deps.coordination.duplicate(accountOf(res), slug, form.slug.trim());
-        if (!result.ok)
-          return renderPage(
-            res,
-            slug,
-            { heading: res.locals.t('admin.questionnaire.cannotDuplicate'), errors: result.errors },
-            {},
-          );
-        res.redirect(303, page(result.slug, 'saved'));
+        await finish(res, slug, result, 'admin.questionnaire.cannotDuplicate', 'saved');
       },
     },
     {
@@ -161,12 +173,14 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
       handler: async (req, res) => {
         const form = parseForm(scheduleForm, req.body);
         const slug = String(req.params.slug);
-        await deps.coordination.schedule(
-          accountOf(res),
-          slug,
-          toDate(form.opensAt),
-          toDate(form.closesAt),
-        );
+        const opensAt = toDate(form.opensAt);
+        const closesAt = toDate(form.closesAt);
+        if (opensAt && closesAt && opensAt >= closesAt) {
+          const message = res.locals.t('admin.schedule.orderError');
+          const errors = [{ path: 'closesAt', message, translated: true }];
+          return renderPage(res, slug, { heading: message, errors }, {}, form);
+        }
+        await deps.coordination.schedule(accountOf(res), slug, opensAt, closesAt);
         res.redirect(303, page(slug, 'scheduled'));
       },
     },
