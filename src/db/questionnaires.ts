@@ -22,12 +22,16 @@ interface Row {
   definition: Questionnaire;
 }
 
-const toModel = (row: Row): PublishedQuestionnaire => ({
+const toHead = (row: Omit<Row, 'definition'>): Omit<PublishedQuestionnaire, 'definition'> => ({
   id: row.id,
   slug: row.slug,
   status: row.status,
   versionId: row.version_id,
   version: row.version,
+});
+
+const toModel = (row: Row): PublishedQuestionnaire => ({
+  ...toHead(row),
   definition: row.definition,
 });
 
@@ -124,13 +128,7 @@ export function questionnaireRepository(db: Db) {
       if (cached && cached.until > Date.now()) return cached.head;
       const row = (await withVersion('head').where('q.slug', slug).first()) as
         Omit<Row, 'definition'> | undefined;
-      const head = row && {
-        id: row.id,
-        slug: row.slug,
-        status: row.status,
-        versionId: row.version_id,
-        version: row.version,
-      };
+      const head = row && toHead(row);
       if (heads.size > 10_000) heads.clear();
       heads.set(slug, { head, until: Date.now() + HEAD_TTL_MS });
       return head;
@@ -148,11 +146,12 @@ export function questionnaireRepository(db: Db) {
       return row && toModel(row);
     },
 
-    async listOpen(): Promise<PublishedQuestionnaire[]> {
-      const rows = (await published()
+    /** Open questionnaires without their definitions (callers take those from a cache). */
+    async listOpenHeads(): Promise<Head[]> {
+      const rows = (await withVersion('head')
         .whereRaw(`${EFFECTIVE} = 'open'`)
-        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Row[];
-      return rows.map(toModel);
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Omit<Row, 'definition'>[];
+      return rows.map(toHead);
     },
 
     /**

@@ -48,14 +48,6 @@ export function responseRepository(db: Db) {
       const deleted = await db('responses').where('receipt_hash', receiptHash).delete();
       return deleted > 0;
     },
-
-    async count(questionnaireId: string): Promise<number> {
-      const row = (await db('responses')
-        .where('questionnaire_id', questionnaireId)
-        .count('* as n')
-        .first()) as { n: string } | undefined;
-      return Number(row?.n ?? 0);
-    },
   };
 }
 

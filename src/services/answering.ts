@@ -104,7 +104,13 @@ export function answeringService(deps: AnsweringDeps) {
     },
 
     async listOpen(): Promise<PublishedQuestionnaire[]> {
-      return deps.questionnaires.listOpen();
+      const heads = await deps.questionnaires.listOpenHeads();
+      return Promise.all(
+        heads.map(async (head) => ({
+          ...head,
+          definition: (await cachedVersion(head.versionId)).definition,
+        })),
+      );
     },
 
     /** Starts a draft; the returned token goes into the citizen's cookie (only its hash is kept). */
