@@ -38,12 +38,14 @@ export const multiChoice: QuestionType<MultiChoiceQuestion> = {
     const issues: SemanticIssue[] = duplicates(q.options.map((o) => o.key)).map((key) => ({
       path: ['options'],
       message: `option key "${key}" is used twice`,
+      code: 'keyTwice',
+      vars: { key },
     }));
     if (q.min !== undefined && q.max !== undefined && q.min > q.max) {
-      issues.push({ path: ['min'], message: 'min must not be greater than max' });
+      issues.push({ path: ['min'], message: 'min must not be greater than max', code: 'minAboveMax' });
     }
     if (q.max !== undefined && q.max > q.options.length) {
-      issues.push({ path: ['max'], message: 'max must not exceed the number of options' });
+      issues.push({ path: ['max'], message: 'max must not exceed the number of options', code: 'maxAboveOptions' });
     }
     return issues;
   },

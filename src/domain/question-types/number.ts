@@ -58,12 +58,12 @@ export const number: QuestionType<NumberQuestion> = {
       q.bands.map((b) => b.key),
       'bands',
     );
-    if (q.min > q.max) issues.push({ path: ['min'], message: 'min must not be greater than max' });
+    if (q.min > q.max) issues.push({ path: ['min'], message: 'min must not be greater than max', code: 'minAboveMax' });
     else
       issues.push(
-        ...bandCoverageProblems(q.bands, q.min, q.max).map((message) => ({
+        ...bandCoverageProblems(q.bands, q.min, q.max).map((problem) => ({
           path: ['bands'],
-          message,
+          ...problem,
         })),
       );
     return issues;

@@ -10,7 +10,12 @@ export function scaleOptions(scale: Scale): Option[] {
 }
 
 export function checkKeys(keys: string[], path: string): SemanticIssue[] {
-  return duplicates(keys).map((key) => ({ path: [path], message: `key "${key}" is used twice` }));
+  return duplicates(keys).map((key) => ({
+    path: [path],
+    message: `key "${key}" is used twice`,
+    code: 'keyTwice',
+    vars: { key },
+  }));
 }
 
 export function matrixField(questionKey: string, rowKey: string): string {

@@ -23,6 +23,8 @@ export const singleChoice: QuestionType<SingleChoiceQuestion> = {
     duplicates(q.options.map((o) => o.key)).map((key) => ({
       path: ['options'],
       message: `option key "${key}" is used twice`,
+      code: 'keyTwice',
+      vars: { key },
     })),
   fields: (q) => [q.key],
   parse: (q, form) => parseOneOf(q, q.options, form),

@@ -26,9 +26,12 @@ export interface StoredRow {
   value: string;
 }
 
+/** A definition problem: an English message for files and the CLI, a code and variables for the UI. */
 export interface SemanticIssue {
   path: (string | number)[];
   message: string;
+  code: string;
+  vars?: Record<string, string | number>;
 }
 
 /** What an answer to a question can be compared against in a display condition. */

@@ -30,6 +30,16 @@ export const questionnaireSchema = z
   })
   .strict();
 
+/**
+ * A working draft may still be empty: a questionnaire being built has no sections yet, a new
+ * section no questions. Publishing uses the full schema.
+ */
+export const draftQuestionnaireSchema = questionnaireSchema.extend({
+  sections: z
+    .array(sectionSchema.extend({ questions: z.array(questionSchema).max(100) }))
+    .max(50),
+});
+
 export type Questionnaire = z.infer<typeof questionnaireSchema>;
 export type QuestionnaireInput = z.input<typeof questionnaireSchema>;
 export type Section = z.infer<typeof sectionSchema>;

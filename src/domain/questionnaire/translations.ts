@@ -18,6 +18,8 @@ export const TEXT_FIELDS = new Set([
 export interface TextLocation {
   /** JSON path of the text, e.g. "$.sections[0].questions[1].text". */
   path: string;
+  /** The same place named by keys, which stays put when things are reordered. */
+  id: string;
   text: LocalizedText;
 }
 
@@ -28,14 +30,27 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   );
 }
 
+function keyOf(node: unknown): string | undefined {
+  const key = (node as { key?: unknown } | null)?.key;
+  return typeof key === 'string' ? key : undefined;
+}
+
 /** Every translatable text of a definition, in document order. */
-export function textLocations(node: unknown, path: (string | number)[] = []): TextLocation[] {
-  if (Array.isArray(node)) return node.flatMap((child, i) => textLocations(child, [...path, i]));
+export function textLocations(
+  node: unknown,
+  path: (string | number)[] = [],
+  id = '$',
+): TextLocation[] {
+  if (Array.isArray(node))
+    return node.flatMap((child, i) => {
+      const key = keyOf(child);
+      return textLocations(child, [...path, i], key ? `${id}[key=${key}]` : `${id}[${i}]`);
+    });
   if (typeof node !== 'object' || node === null) return [];
   return Object.entries(node).flatMap(([name, value]) =>
     TEXT_FIELDS.has(name) && typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? [{ path: jsonPath([...path, name]), text: value as LocalizedText }]
-      : textLocations(value, [...path, name]),
+      ? [{ path: jsonPath([...path, name]), id: `${id}.${name}`, text: value as LocalizedText }]
+      : textLocations(value, [...path, name], `${id}.${name}`),
   );
 }
 
@@ -77,7 +92,8 @@ export function translationReport(
 /**
  * Which translations are stale after an edit: those whose source text (in the default language)
  * changed while the translation stayed as it was, plus those already stale and still untouched.
- * Texts are matched by their JSON path.
+ * Texts are matched by the keys on their way (a section, question, option...), so moving a
+ * question or an option carries its translations and their state along.
  */
 export function staleAfterEdit(
   previous: Questionnaire | undefined,
@@ -85,16 +101,20 @@ export function staleAfterEdit(
   next: Questionnaire,
 ): StaleTexts {
   if (!previous) return {};
-  const before = new Map(textLocations(previous).map((t) => [t.path, t.text]));
+  const locations = textLocations(previous);
+  const before = new Map(locations.map((t) => [t.id, t.text]));
+  const idOfPath = new Map(locations.map((t) => [t.path, t.id]));
+  const wasStale = (lang: LanguageCode, id: string) =>
+    (previousStale[lang] ?? []).some((path) => idOfPath.get(path) === id);
   const source = next.defaultLanguage;
   const result: StaleTexts = {};
-  for (const { path, text } of textLocations(next)) {
-    const old = before.get(path);
+  for (const { path, id, text } of textLocations(next)) {
+    const old = before.get(id);
     if (!old) continue;
     const sourceChanged = old[source] !== text[source];
     for (const lang of next.languages) {
       if (lang === source || text[lang] === undefined || text[lang] !== old[lang]) continue;
-      if (sourceChanged || previousStale[lang]?.includes(path)) (result[lang] ??= []).push(path);
+      if (sourceChanged || wasStale(lang, id)) (result[lang] ??= []).push(path);
     }
   }
   return result;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Question } from '../question-types/registry-schema.js';
 import { typeOf } from '../question-types/registry.js';
-import { questionnaireSchema, type Questionnaire } from './schema.js';
+import { draftQuestionnaireSchema, questionnaireSchema, type Questionnaire } from './schema.js';
 import { jsonPath, textLocations } from './translations.js';
 
 export { jsonPath };
@@ -9,7 +9,11 @@ export { jsonPath };
 export interface DefinitionError {
   /** Where the problem is, as a JSON path: "$.sections[1].questions[0].options". */
   path: string;
+  /** In English, for files and the command line. */
   message: string;
+  /** What the coordinator area translates: `definition.<code>` with `vars`. */
+  code?: string;
+  vars?: Record<string, string | number>;
 }
 
 export type ValidationResult =
@@ -17,8 +21,49 @@ export type ValidationResult =
 
 const DIMENSION_TYPES = new Set<Question['type']>(['single-choice', 'likert', 'number']);
 
+const FORMAT_CODES: Record<string, string> = {
+  key: 'keyFormat',
+  slug: 'slugFormat',
+  duo: 'duoFormat',
+  country: 'countryFormat',
+};
+
+/** A translatable code for a schema problem, from zod's issue kind and where it is. */
+function zodIssueCode(issue: z.core.$ZodIssue): Pick<DefinitionError, 'code' | 'vars'> {
+  const last = String(issue.path[issue.path.length - 1] ?? '');
+  switch (issue.code) {
+    case 'invalid_format':
+      return { code: FORMAT_CODES[last] ?? 'format' };
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') return { code: 'empty' };
+      return { code: issue.origin === 'array' ? 'tooFew' : 'tooSmall', vars: { min } };
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      const code = { string: 'tooLong', array: 'tooMany' }[issue.origin as string] ?? 'tooBig';
+      return { code, vars: { max } };
+    }
+    case 'invalid_type':
+      if (issue.message.endsWith('received undefined')) return { code: 'required' };
+      return { code: issue.expected === 'int' || issue.expected === 'number' ? 'wholeNumber' : 'invalid' };
+    case 'unrecognized_keys':
+      return { code: 'unknownField', vars: { keys: issue.keys.join(', ') } };
+    case 'custom':
+      if (issue.message === 'must contain at least one language') return { code: 'noText' };
+      if (issue.message === 'needs exactly one of anyOf or noneOf') return { code: 'conditionMode' };
+      return { code: 'invalid' };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
 function zodErrors(error: z.ZodError): DefinitionError[] {
-  return error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: jsonPath(issue.path),
+    message: issue.message,
+    ...zodIssueCode(issue),
+  }));
 }
 
 /** Every text must exist in every declared language (unless `drafts`), and in no other. */
@@ -28,9 +73,19 @@ function checkTexts(doc: Questionnaire, out: DefinitionError[], draft: boolean):
     const missing = doc.languages.filter((l) => !present.includes(l));
     const extra = present.filter((l) => !(doc.languages as string[]).includes(l));
     if (missing.length > 0 && !draft)
-      out.push({ path, message: `missing text in: ${missing.join(', ')}` });
+      out.push({
+        path,
+        message: `missing text in: ${missing.join(', ')}`,
+        code: 'missingText',
+        vars: { languages: missing.join(', ') },
+      });
     if (extra.length > 0)
-      out.push({ path, message: `text in undeclared language: ${extra.join(', ')}` });
+      out.push({
+        path,
+        message: `text in undeclared language: ${extra.join(', ')}`,
+        code: 'undeclaredLanguage',
+        vars: { languages: extra.join(', ') },
+      });
   }
 }
 
@@ -52,23 +107,40 @@ function checkCondition(
     out.push({
       path: at,
       message: `condition refers to question "${condition.question}", which ${why}`,
+      code: laterOrSame.has(condition.question) ? 'conditionNotEarlier' : 'conditionUnknown',
+      vars: { question: condition.question },
     });
     return;
   }
   const allowed = typeOf(target).conditionTarget(target);
   if (!allowed) {
-    out.push({ path: at, message: `a condition cannot test a ${target.type} question` });
+    out.push({
+      path: at,
+      message: `a condition cannot test a ${target.type} question`,
+      code: 'conditionType',
+      vars: { question: target.key },
+    });
     return;
   }
   if (allowed.items && (condition.item === undefined || !allowed.items.includes(condition.item))) {
-    out.push({ path: at, message: `condition needs "item": one of ${allowed.items.join(', ')}` });
+    out.push({
+      path: at,
+      message: `condition needs "item": one of ${allowed.items.join(', ')}`,
+      code: 'conditionItem',
+      vars: { items: allowed.items.join(', ') },
+    });
   }
   if (!allowed.items && condition.item !== undefined) {
-    out.push({ path: at, message: `"item" is only for matrix questions` });
+    out.push({ path: at, message: `"item" is only for matrix questions`, code: 'conditionNoItem' });
   }
   for (const value of [...(condition.anyOf ?? []), ...(condition.noneOf ?? [])]) {
     if (!allowed.values.includes(value)) {
-      out.push({ path: at, message: `"${value}" is not an answer of "${target.key}"` });
+      out.push({
+        path: at,
+        message: `"${value}" is not an answer of "${target.key}"`,
+        code: 'conditionValue',
+        vars: { value, question: target.key },
+      });
     }
   }
 }
@@ -80,7 +152,11 @@ export function semanticErrors(
 ): DefinitionError[] {
   const out: DefinitionError[] = [];
   if (!doc.languages.includes(doc.defaultLanguage)) {
-    out.push({ path: '$.defaultLanguage', message: 'must be one of the declared languages' });
+    out.push({
+      path: '$.defaultLanguage',
+      message: 'must be one of the declared languages',
+      code: 'defaultLanguage',
+    });
   }
   if (doc.mode === 'access-code') {
     // Refused rather than silently answered by anyone: one-time codes are not built yet.
@@ -90,7 +166,7 @@ export function semanticErrors(
     });
   }
   if (new Set(doc.languages).size !== doc.languages.length) {
-    out.push({ path: '$.languages', message: 'a language is listed twice' });
+    out.push({ path: '$.languages', message: 'a language is listed twice', code: 'languageTwice' });
   }
   const sectionKeys = new Set<string>();
   const allKeys = new Set(doc.sections.flatMap((s) => s.questions.map((q) => q.key)));
@@ -100,6 +176,8 @@ export function semanticErrors(
       out.push({
         path: jsonPath(['sections', si, 'key']),
         message: `section key "${section.key}" is used twice`,
+        code: 'keyTwice',
+        vars: { key: section.key },
       });
     sectionKeys.add(section.key);
     const earlier = new Map(seen);
@@ -109,15 +187,18 @@ export function semanticErrors(
         out.push({
           path: jsonPath([...path, 'key']),
           message: `question key "${question.key}" is used twice`,
+          code: 'keyTwice',
+          vars: { key: question.key },
         });
       seen.set(question.key, question);
       for (const issue of typeOf(question).check(question)) {
-        out.push({ path: jsonPath([...path, ...issue.path]), message: issue.message });
+        out.push({ ...issue, path: jsonPath([...path, ...issue.path]) });
       }
       if (question.dimension && !DIMENSION_TYPES.has(question.type)) {
         out.push({
           path: jsonPath([...path, 'dimension']),
           message: `a ${question.type} question cannot be a dimension`,
+          code: 'dimensionType',
         });
       }
       const laterOrSame = new Set([...allKeys].filter((k) => !earlier.has(k)));
@@ -138,7 +219,8 @@ export function validateQuestionnaire(
   input: unknown,
   options: ValidationOptions = {},
 ): ValidationResult {
-  const parsed = questionnaireSchema.safeParse(input);
+  const schema = options.draft ? draftQuestionnaireSchema : questionnaireSchema;
+  const parsed = schema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
   const errors = semanticErrors(parsed.data, options);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, questionnaire: parsed.data };
