@@ -42,6 +42,8 @@ export function createApp(
   app.use(healthRouter(deps.db));
   app.use(cookieParser());
   app.use(locale(translations, settings.secureCookies));
+  // The builder edits every language of a questionnaire in one form: more and longer fields.
+  app.use('/admin', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 5000 }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   app.use(csrf(settings.secret, settings.secureCookies));
 

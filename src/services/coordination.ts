@@ -10,6 +10,7 @@ import {
 } from '../domain/questionnaire/translations.js';
 import { resolveText } from '../domain/questionnaire/text.js';
 import type { LanguageCode } from '../domain/languages.js';
+import type { Questionnaire } from '../domain/questionnaire/schema.js';
 import { validateQuestionnaire, type DefinitionError } from '../domain/questionnaire/validate.js';
 import { BadInputError, NotFoundError } from './errors.js';
 
@@ -59,11 +60,20 @@ export function coordinationService(deps: {
   }
 
   const taken = (slug: string): DefinitionError[] => [
-    { path: '$.slug', message: `"${slug}" is already used by another questionnaire` },
+    {
+      path: '$.slug',
+      message: `"${slug}" is already used by another questionnaire`,
+      code: 'slugTaken',
+    },
   ];
 
   /** Validates (translations may be incomplete) and saves a definition as the working draft. */
-  async function saveDraft(account: Account, input: unknown, action: string): Promise<SaveResult> {
+  async function saveDraft(
+    account: Account,
+    input: unknown,
+    action: string,
+    details: Record<string, unknown> = {},
+  ): Promise<SaveResult> {
     mayEdit(account);
     const result = validateQuestionnaire(input, { draft: true });
     if (!result.ok) return result;
@@ -75,6 +85,7 @@ export function coordinationService(deps: {
           {
             path: '$.country',
             message: `your account may not manage questionnaires of ${doc.country}`,
+            code: 'countryNotAllowed',
           },
         ],
       };
@@ -84,7 +95,7 @@ export function coordinationService(deps: {
       return { ok: false, errors: taken(doc.slug) };
     const stale = staleAfterEdit(existing?.latest.definition, existing?.latest.stale ?? {}, doc);
     const saved = await deps.questionnaires.saveDraft(doc, stale);
-    await record(account, action, doc.slug, { version: saved.version });
+    await record(account, action, doc.slug, { ...details, version: saved.version });
     return { ok: true, slug: doc.slug, version: saved.version };
   }
 
@@ -103,6 +114,31 @@ export function coordinationService(deps: {
         next,
         translations: translationReport(found.latest.definition, found.latest.stale),
       };
+    },
+
+    /** A new questionnaire, saved as a draft that may not have any section yet. */
+    async create(account: Account, input: unknown): Promise<SaveResult> {
+      const slug = (input as { slug?: unknown }).slug;
+      if (typeof slug === 'string' && (await deps.questionnaires.overviews(slug)).length > 0)
+        return { ok: false, errors: taken(slug) };
+      return saveDraft(account, input, 'questionnaire-create');
+    },
+
+    /**
+     * One change made in the builder, applied to the newest version and saved as the working
+     * draft once it passes the same checks as an import.
+     */
+    async edit(
+      account: Account,
+      slug: string,
+      change: (doc: Questionnaire) => Questionnaire,
+      details: Record<string, unknown>,
+    ): Promise<SaveResult> {
+      mayEdit(account);
+      const found = await overview(account, slug);
+      const next = change(found.latest.definition);
+      if (next.slug !== slug) throw new BadInputError('the slug of a questionnaire does not change');
+      return saveDraft(account, next, 'questionnaire-edit', details);
     },
 
     importDraft: (account: Account, input: unknown) =>
@@ -130,6 +166,8 @@ export function coordinationService(deps: {
         l.stale.map((path) => ({
           path,
           message: `the ${l.lang} translation is older than its source text`,
+          code: 'staleTranslation',
+          vars: { language: l.lang },
         })),
       );
       if (stale.length > 0) return { ok: false, errors: stale };

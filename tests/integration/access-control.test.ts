@@ -55,6 +55,56 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
   'POST /questionnaires/:slug/translations/import': {
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
   },
+  'GET /questionnaires/new': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
+  'POST /questionnaires/new': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
+  // Builder changes below are refused by validation (400) or change nothing, so every persona
+  // meets the same questionnaire: "genomics" holds prior_test, on which a later question depends.
+  'GET /questionnaires/:slug/edit': { expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'] },
+  'GET /questionnaires/:slug/settings': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/settings': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'GET /questionnaires/:slug/sections/new': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/sections/new': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'GET /questionnaires/:slug/sections/:section': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/sections/:section': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/sections/:section/move': {
+    body: { direction: 'down' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/sections/:section/delete': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'GET /questionnaires/:slug/sections/:section/questions/new': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/sections/:section/questions/new': {
+    body: { type: 'text' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'GET /questionnaires/:slug/questions/:question': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/questions/:question': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/questions/:question/move': {
+    body: { direction: 'down' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/questions/:question/delete': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/schedule': {
     body: { opensAt: '', closesAt: '' },
@@ -113,7 +163,10 @@ const concrete = (path: string) =>
     .replace(':slug', SLUG)
     .replace(':id', spareAccountId)
     .replace(':token', 'not-a-real-token')
-    .replace(':lang{/:n}', 'pl/2');
+    .replace(':lang{/:n}', 'pl/2')
+    .replace(':section', 'genomics')
+    .replace(':question', 'prior_test')
+    .replace(/\/questions\/new$/, '/questions/new?type=text');
 
 async function visit(
   app: Express,

@@ -7,6 +7,7 @@ import {
 } from '../questionnaire/common.js';
 import { checkKeys, matrixBehaviour, parseMatrix } from './scale.js';
 import type { QuestionType } from './types.js';
+import { labelledList } from './editor.js';
 
 /** A GA4GH Data Use Ontology term, e.g. DUO:0000042 (general research use). */
 const duoTermSchema = z.string().regex(/^DUO:\d{7}$/, 'must look like DUO:0000042');
@@ -32,6 +33,10 @@ export type ConsentMatrixQuestion = z.infer<typeof consentMatrixSchema>;
 /** Rows are purposes of data use, columns are consent choices: one choice per purpose. */
 export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
   schema: consentMatrixSchema,
+  editor: [
+    labelledList('purposes', [{ kind: 'key', name: 'duo', optional: true }]),
+    labelledList('choices'),
+  ],
   answerable: true,
   check: (q) => [
     ...checkKeys(

@@ -14,6 +14,7 @@ export type InfoQuestion = z.infer<typeof infoSchema>;
 /** A block of text between questions: nothing to answer, nothing stored. */
 export const info: QuestionType<InfoQuestion> = {
   schema: infoSchema,
+  editor: [],
   answerable: false,
   check: () => [],
   fields: () => [],

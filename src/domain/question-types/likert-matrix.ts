@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { optionSchema, questionBaseShape, scaleSchema } from '../questionnaire/common.js';
 import { checkKeys, matrixBehaviour, parseMatrix, scaleOptions } from './scale.js';
 import type { QuestionType } from './types.js';
+import { labelledList, scaleEditor } from './editor.js';
 
 export const likertMatrixSchema = z
   .object({
@@ -16,6 +17,7 @@ export type LikertMatrixQuestion = z.infer<typeof likertMatrixSchema>;
 /** Several statements on one scale, e.g. trust in doctors, hospitals, companies... */
 export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
   schema: likertMatrixSchema,
+  editor: [labelledList('rows'), scaleEditor],
   answerable: true,
   check: (q) => [
     ...checkKeys(

@@ -3,6 +3,7 @@ import { questionBaseShape, scaleSchema } from '../questionnaire/common.js';
 import { textIn } from '../questionnaire/text.js';
 import { checkKeys, parseOneOf, scaleOptions } from './scale.js';
 import type { QuestionType } from './types.js';
+import { scaleEditor } from './editor.js';
 
 export const likertSchema = z
   .object({ ...questionBaseShape, type: z.literal('likert'), scale: scaleSchema })
@@ -12,6 +13,7 @@ export type LikertQuestion = z.infer<typeof likertSchema>;
 /** One statement on an n-point scale, with an optional "don't know". */
 export const likert: QuestionType<LikertQuestion> = {
   schema: likertSchema,
+  editor: [scaleEditor],
   answerable: true,
   check: (q) =>
     checkKeys(

@@ -3,6 +3,7 @@ import { keySchema, localizedTextSchema, questionBaseShape } from '../questionna
 import { textIn } from '../questionnaire/text.js';
 import { duplicates, many } from './form.js';
 import type { FieldError, QuestionType, SemanticIssue } from './types.js';
+import { labelledList } from './editor.js';
 
 export const multiChoiceSchema = z
   .object({
@@ -33,6 +34,11 @@ function asList(answer: unknown): string[] {
 
 export const multiChoice: QuestionType<MultiChoiceQuestion> = {
   schema: multiChoiceSchema,
+  editor: [
+    labelledList('options', [{ kind: 'flag', name: 'exclusive' }]),
+    { kind: 'integer', name: 'min', optional: true },
+    { kind: 'integer', name: 'max', optional: true },
+  ],
   answerable: true,
   check(q) {
     const issues: SemanticIssue[] = duplicates(q.options.map((o) => o.key)).map((key) => ({
@@ -42,10 +48,18 @@ export const multiChoice: QuestionType<MultiChoiceQuestion> = {
       vars: { key },
     }));
     if (q.min !== undefined && q.max !== undefined && q.min > q.max) {
-      issues.push({ path: ['min'], message: 'min must not be greater than max', code: 'minAboveMax' });
+      issues.push({
+        path: ['min'],
+        message: 'min must not be greater than max',
+        code: 'minAboveMax',
+      });
     }
     if (q.max !== undefined && q.max > q.options.length) {
-      issues.push({ path: ['max'], message: 'max must not exceed the number of options', code: 'maxAboveOptions' });
+      issues.push({
+        path: ['max'],
+        message: 'max must not exceed the number of options',
+        code: 'maxAboveOptions',
+      });
     }
     return issues;
   },

@@ -52,13 +52,33 @@ export function bandLabel(
 
 export const number: QuestionType<NumberQuestion> = {
   schema: numberSchema,
+  editor: [
+    { kind: 'integer', name: 'min' },
+    { kind: 'integer', name: 'max' },
+    { kind: 'text', name: 'unit', optional: true },
+    {
+      kind: 'list',
+      name: 'bands',
+      item: [
+        { kind: 'key', name: 'key' },
+        { kind: 'integer', name: 'min' },
+        { kind: 'integer', name: 'max' },
+        { kind: 'text', name: 'label', optional: true },
+      ],
+    },
+  ],
   answerable: true,
   check(q) {
     const issues = checkKeys(
       q.bands.map((b) => b.key),
       'bands',
     );
-    if (q.min > q.max) issues.push({ path: ['min'], message: 'min must not be greater than max', code: 'minAboveMax' });
+    if (q.min > q.max)
+      issues.push({
+        path: ['min'],
+        message: 'min must not be greater than max',
+        code: 'minAboveMax',
+      });
     else
       issues.push(
         ...bandCoverageProblems(q.bands, q.min, q.max).map((problem) => ({

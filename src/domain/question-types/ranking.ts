@@ -4,6 +4,7 @@ import { textIn } from '../questionnaire/text.js';
 import { isInvalid, single } from './form.js';
 import { checkKeys, matrixField } from './scale.js';
 import type { QuestionType } from './types.js';
+import { labelledList } from './editor.js';
 
 export const rankingSchema = z
   .object({
@@ -26,6 +27,7 @@ function ranks(answer: unknown): Record<string, number> {
  */
 export const ranking: QuestionType<RankingQuestion> = {
   schema: rankingSchema,
+  editor: [labelledList('options')],
   answerable: true,
   check: (q) =>
     checkKeys(

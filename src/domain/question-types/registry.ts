@@ -28,3 +28,8 @@ export function typeOf(question: Question): QuestionType<Question> {
 }
 
 export const QUESTION_TYPES = Object.keys(registry) as QuestionTypeName[];
+
+/** The behaviour of a question type, by its name. */
+export function typeOfName(name: QuestionTypeName): QuestionType<Question> {
+  return registry[name] as unknown as QuestionType<Question>;
+}

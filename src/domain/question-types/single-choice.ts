@@ -4,6 +4,7 @@ import { textIn } from '../questionnaire/text.js';
 import { duplicates } from './form.js';
 import { parseOneOf } from './scale.js';
 import type { QuestionType } from './types.js';
+import { labelledList } from './editor.js';
 
 export const singleChoiceSchema = z
   .object({
@@ -18,6 +19,10 @@ export type SingleChoiceQuestion = z.infer<typeof singleChoiceSchema>;
 
 export const singleChoice: QuestionType<SingleChoiceQuestion> = {
   schema: singleChoiceSchema,
+  editor: [
+    labelledList('options'),
+    { kind: 'choice', name: 'display', values: ['radios', 'select'] },
+  ],
   answerable: true,
   check: (q) =>
     duplicates(q.options.map((o) => o.key)).map((key) => ({

@@ -17,6 +17,10 @@ export type TextQuestion = z.infer<typeof textSchema>;
 /** Free text, redacted as it is read: what is kept, even in a draft, never holds contact details. */
 export const text: QuestionType<TextQuestion> = {
   schema: textSchema,
+  editor: [
+    { kind: 'flag', name: 'multiline' },
+    { kind: 'integer', name: 'maxLength' },
+  ],
   answerable: true,
   check: () => [],
   fields: (q) => [q.key],

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { LanguageCode } from '../languages.js';
+import type { EditorField } from './editor.js';
 import type { Condition, LocalizedText } from '../questionnaire/common.js';
 
 /** Values of a submitted form, as parsed from application/x-www-form-urlencoded. */
@@ -56,6 +57,8 @@ export interface QuestionCommon {
  */
 export interface QuestionType<Q extends QuestionCommon> {
   readonly schema: z.ZodType<Q, unknown>;
+  /** The fields the builder shows for what is particular to this type. */
+  readonly editor: EditorField[];
   /** Rules the schema cannot express (unique option keys, bands covering the range...). */
   check(question: Q): SemanticIssue[];
   /** The form field names this question reads. */

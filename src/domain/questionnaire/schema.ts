@@ -35,9 +35,7 @@ export const questionnaireSchema = z
  * section no questions. Publishing uses the full schema.
  */
 export const draftQuestionnaireSchema = questionnaireSchema.extend({
-  sections: z
-    .array(sectionSchema.extend({ questions: z.array(questionSchema).max(100) }))
-    .max(50),
+  sections: z.array(sectionSchema.extend({ questions: z.array(questionSchema).max(100) })).max(50),
 });
 
 export type Questionnaire = z.infer<typeof questionnaireSchema>;

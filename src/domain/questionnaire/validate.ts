@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Question } from '../question-types/registry-schema.js';
 import { typeOf } from '../question-types/registry.js';
 import { draftQuestionnaireSchema, questionnaireSchema, type Questionnaire } from './schema.js';
+import { DIMENSION_TYPES } from './outline.js';
 import { jsonPath, textLocations } from './translations.js';
 
 export { jsonPath };
@@ -18,8 +19,6 @@ export interface DefinitionError {
 
 export type ValidationResult =
   { ok: true; questionnaire: Questionnaire } | { ok: false; errors: DefinitionError[] };
-
-const DIMENSION_TYPES = new Set<Question['type']>(['single-choice', 'likert', 'number']);
 
 const FORMAT_CODES: Record<string, string> = {
   key: 'keyFormat',
@@ -46,12 +45,15 @@ function zodIssueCode(issue: z.core.$ZodIssue): Pick<DefinitionError, 'code' | '
     }
     case 'invalid_type':
       if (issue.message.endsWith('received undefined')) return { code: 'required' };
-      return { code: issue.expected === 'int' || issue.expected === 'number' ? 'wholeNumber' : 'invalid' };
+      return {
+        code: issue.expected === 'int' || issue.expected === 'number' ? 'wholeNumber' : 'invalid',
+      };
     case 'unrecognized_keys':
       return { code: 'unknownField', vars: { keys: issue.keys.join(', ') } };
     case 'custom':
       if (issue.message === 'must contain at least one language') return { code: 'noText' };
-      if (issue.message === 'needs exactly one of anyOf or noneOf') return { code: 'conditionMode' };
+      if (issue.message === 'needs exactly one of anyOf or noneOf')
+        return { code: 'conditionMode' };
       return { code: 'invalid' };
     default:
       return { code: 'invalid' };

@@ -4,6 +4,8 @@ import { sharedRateLimit } from '../middleware/rate-limit.js';
 import { guard, type AdminRoute } from './access.js';
 import { accountRoutes } from './accounts.js';
 import { auditRoutes } from './audit.js';
+import { questionBuilderRoutes } from './builder-questions.js';
+import { builderRoutes } from './builder.js';
 import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
 import { questionnaireRoutes } from './questionnaires.js';
@@ -13,6 +15,9 @@ import { adminSession, loadAccount } from './session.js';
 export function adminRoutes(deps: Deps): AdminRoute[] {
   return [
     ...authRoutes(deps),
+    // Before the questionnaire page, whose /questionnaires/:slug would take /questionnaires/new.
+    ...builderRoutes(deps),
+    ...questionBuilderRoutes(deps),
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
     ...translationRoutes(deps),
