@@ -137,7 +137,8 @@ export function coordinationService(deps: {
       mayEdit(account);
       const found = await overview(account, slug);
       const next = change(found.latest.definition);
-      if (next.slug !== slug) throw new BadInputError('the slug of a questionnaire does not change');
+      if (next.slug !== slug)
+        throw new BadInputError('the slug of a questionnaire does not change');
       return saveDraft(account, next, 'questionnaire-edit', details);
     },
 

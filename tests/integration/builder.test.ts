@@ -102,7 +102,10 @@ describe('building a questionnaire without JSON', () => {
     expect(doc.sections[0]?.questions[0]).toEqual({
       type: 'likert-matrix',
       key: 'trust_in',
-      text: { pl: 'Na ile ufasz tym instytucjom?', en: 'How much do you trust these institutions?' },
+      text: {
+        pl: 'Na ile ufasz tym instytucjom?',
+        en: 'How much do you trust these institutions?',
+      },
       required: true,
       dimension: false,
       rows: [
@@ -136,7 +139,9 @@ describe('building a questionnaire without JSON', () => {
     });
     expect(res.status).toBe(400);
     expect(coordinator.html).toContain('Error:');
-    expect(coordinator.html).toContain('Use lower-case letters, digits and _, starting with a letter');
+    expect(coordinator.html).toContain(
+      'Use lower-case letters, digits and _, starting with a letter',
+    );
     expect(coordinator.html).toContain('value="Age!"');
     expect((await draft()).sections[1]?.questions).toEqual([]);
   });

@@ -9,7 +9,6 @@ import { fromAcceptLanguage } from '../../src/web/i18n.js';
 const messages = (...args: Parameters<typeof bandCoverageProblems>) =>
   bandCoverageProblems(...args).map((p) => p.message);
 
-
 /** Something that looks like an e-mail address to a person reading an export. */
 const EMAIL_LIKE = /[^\s@[\]]+@[^\s@[\]]+\.[^\s@[\]]{2,}/u;
 
@@ -226,12 +225,8 @@ describe('band coverage', () => {
   });
 
   it('bands that do not reach the ends of the range say which end', () => {
-    expect(messages(age, 0, 120)).toEqual([
-      'bands start at 16 but the allowed range starts at 0',
-    ]);
-    expect(messages(age, 16, 150)).toEqual([
-      'bands end at 120 but the allowed range ends at 150',
-    ]);
+    expect(messages(age, 0, 120)).toEqual(['bands start at 16 but the allowed range starts at 0']);
+    expect(messages(age, 16, 150)).toEqual(['bands end at 120 but the allowed range ends at 150']);
   });
 
   it('an upside-down band is named', () => {
@@ -268,9 +263,7 @@ describe('band coverage', () => {
         }
         if (bands.length >= 3) {
           const withoutSecond = bands.filter((_, i) => i !== 1);
-          expect(messages(withoutSecond, min, max)).toEqual([
-            'gap between bands "b0" and "b2"',
-          ]);
+          expect(messages(withoutSecond, min, max)).toEqual(['gap between bands "b0" and "b2"']);
         }
       }),
     );

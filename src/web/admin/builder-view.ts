@@ -51,7 +51,8 @@ export interface FieldView {
   condition?: { question: string; item: string; mode: string; values: string };
 }
 
-/** Fields with a hint of their own (admin.builder.hints.<name>). */
+/** Fields with a hint of their own (admin.builder.hints.<name>); in list rows, only some. */
+const ROW_HINTS = new Set(['duo']);
 const HINTS = new Set([
   'key',
   'duo',
@@ -118,7 +119,10 @@ function view(field: EditorField, prefix: string, ctx: BuilderContext): FieldVie
     id,
     focusId: id,
     label: t(`admin.builder.fields.${field.name}`),
-    hint: HINTS.has(field.name) ? t(`admin.builder.hints.${field.name}`) : undefined,
+    hint:
+      HINTS.has(field.name) && (!/\.\d+$/.test(prefix) || ROW_HINTS.has(field.name))
+        ? t(`admin.builder.hints.${field.name}`)
+        : undefined,
   };
   switch (field.kind) {
     case 'text': {
@@ -215,8 +219,29 @@ function view(field: EditorField, prefix: string, ctx: BuilderContext): FieldVie
   }
 }
 
+/**
+ * The views of a form's fields. Tick boxes next to each other (required, dimension...) are
+ * grouped under one legend, as a lone checkbox would have no question to answer.
+ */
 export function fieldViews(fields: EditorField[], ctx: BuilderContext): FieldView[] {
-  return fields.map((field) => view(field, '', ctx));
+  const out: FieldView[] = [];
+  for (const field of fields) {
+    const v = view(field, '', ctx);
+    const last = out[out.length - 1];
+    if (v.kind !== 'flag') out.push(v);
+    else if (last?.kind === 'group' && last.name === '') last.fields?.push(v);
+    else
+      out.push({
+        kind: 'group',
+        name: '',
+        id: `${v.id}-group`,
+        focusId: v.id,
+        label: ctx.t('admin.builder.fields.answerSettings'),
+        errors: [],
+        fields: [v],
+      });
+  }
+  return out;
 }
 
 /** A problem in the coordinator's language, when it has a code; else the English original. */
