@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { Citizen } from '../helpers/citizen.js';
+import type { Citizen } from '../helpers/citizen.js';
 import { account, signedIn } from '../helpers/coordinator.js';
 
 let t: TestApp;
