@@ -63,7 +63,12 @@ export function coordinationService(deps: {
   ];
 
   /** Validates (translations may be incomplete) and saves a definition as the working draft. */
-  async function saveDraft(account: Account, input: unknown, action: string): Promise<SaveResult> {
+  async function saveDraft(
+    account: Account,
+    input: unknown,
+    action: string,
+    details: Record<string, unknown> = {},
+  ): Promise<SaveResult> {
     mayEdit(account);
     const result = validateQuestionnaire(input, { draft: true });
     if (!result.ok) return result;
@@ -84,7 +89,7 @@ export function coordinationService(deps: {
       return { ok: false, errors: taken(doc.slug) };
     const stale = staleAfterEdit(existing?.latest.definition, existing?.latest.stale ?? {}, doc);
     const saved = await deps.questionnaires.saveDraft(doc, stale);
-    await record(account, action, doc.slug, { version: saved.version });
+    await record(account, action, doc.slug, { ...details, version: saved.version });
     return { ok: true, slug: doc.slug, version: saved.version };
   }
 
@@ -105,8 +110,9 @@ export function coordinationService(deps: {
       };
     },
 
-    importDraft: (account: Account, input: unknown) =>
-      saveDraft(account, input, 'questionnaire-import'),
+    /** `details` describe the source for the audit log (e.g. the format of a converted file). */
+    importDraft: (account: Account, input: unknown, details: Record<string, unknown> = {}) =>
+      saveDraft(account, input, 'questionnaire-import', details),
 
     async duplicate(account: Account, slug: string, newSlug: string): Promise<SaveResult> {
       const source = await overview(account, slug);

@@ -8,6 +8,7 @@ import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
 import { questionnaireRoutes } from './questionnaires.js';
 import { translationRoutes } from './translations.js';
+import { xlsformRoutes } from './xlsform.js';
 import { adminSession, loadAccount } from './session.js';
 
 export function adminRoutes(deps: Deps): AdminRoute[] {
@@ -16,6 +17,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
     ...translationRoutes(deps),
+    ...xlsformRoutes(deps),
     ...accountRoutes(deps),
     ...auditRoutes(deps),
   ];
