@@ -235,6 +235,7 @@ describe('importing an XLSForm spreadsheet', () => {
       purpose: { en: FIELDS.purpose },
       organiser: { en: FIELDS.organiser },
     });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const sections = doc.sections as { key: string; title: object; questions: any[] }[];
     expect(sections.map((s) => s.key)).toEqual(['about_you', 'sharing']);
     expect(sections[1]?.title).toEqual({
