@@ -359,6 +359,12 @@ describe('spreadsheets that cannot be imported are refused with a clear reason',
     );
   });
 
+  it('a sheet with more rows than any form needs', async () => {
+    const rows = Array.from({ length: 5001 }, (_, i) => ['text', `q${i}`, `Question ${i}`]);
+    const file = await workbook({ survey: [['type', 'name', 'label'], ...rows] });
+    await refused(await upload(file), 'The survey sheet has more than 5000 rows');
+  });
+
   it('a spreadsheet without a survey sheet', async () => {
     const file = await workbook({ choices: genomicChoices(), settings: genomicSettings() });
     await refused(await upload(file), 'The spreadsheet has no sheet named survey');
