@@ -10,6 +10,7 @@ import { accountService } from './services/accounts.js';
 import { answeringService } from './services/answering.js';
 import { coordinationService } from './services/coordination.js';
 import { questionnaireService } from './services/questionnaires.js';
+import { xlsformImportService } from './services/xlsform-import.js';
 
 export interface AppSettings {
   /** Signs CSRF tokens and keys rate-limit hashes. */
@@ -58,6 +59,7 @@ export function depsFromDb(
   const responses = responseRepository(db);
   const accounts = accountRepository(db);
   const audit = auditRepository(db);
+  const coordination = coordinationService({ questionnaires, audit });
   return {
     db,
     logger: options.logger,
@@ -71,7 +73,8 @@ export function depsFromDb(
     }),
     questionnaireAdmin: questionnaireService({ questionnaires }),
     accounts: accountService({ accounts, audit }),
-    coordination: coordinationService({ questionnaires, audit }),
+    coordination,
+    xlsformImport: xlsformImportService({ coordination }),
   };
 }
 

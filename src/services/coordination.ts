@@ -142,8 +142,9 @@ export function coordinationService(deps: {
       return saveDraft(account, next, 'questionnaire-edit', details);
     },
 
-    importDraft: (account: Account, input: unknown) =>
-      saveDraft(account, input, 'questionnaire-import'),
+    /** `details` describe the source for the audit log (e.g. the format of a converted file). */
+    importDraft: (account: Account, input: unknown, details: Record<string, unknown> = {}) =>
+      saveDraft(account, input, 'questionnaire-import', details),
 
     async duplicate(account: Account, slug: string, newSlug: string): Promise<SaveResult> {
       const source = await overview(account, slug);

@@ -37,6 +37,7 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
   'GET /questionnaires': { expect: ['sign-in', 'ok', 'ok', 'ok', 'ok'] },
   'GET /questionnaires/import': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
   'POST /questionnaires/import': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
+  'POST /questionnaires/import-xlsform': { expect: ['sign-in', 'forbidden', 'ok', 'ok', 'ok'] },
   'POST /questionnaires/:slug/publish': { expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/duplicate': {
     body: { slug: 'a-copy' },

@@ -10,6 +10,7 @@ import type { SaveResult } from '../../services/coordination.js';
 import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
 import { emptyForm, parseForm, statusForm } from './forms.js';
+import { renderImport } from './import-page.js';
 import { readUpload } from './upload.js';
 
 /** A time typed in a datetime-local field ("2026-12-01T09:00"), read as UTC; empty for none. */
@@ -77,9 +78,6 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
     res.redirect(303, page(result.slug, flag));
   }
 
-  const renderImport = (res: Response, errors: DefinitionError[] = []) =>
-    res.status(errors.length ? 400 : 200).render('pages/admin/import', { errors });
-
   return [
     {
       method: 'get',
@@ -123,12 +121,12 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
         try {
           input = JSON.parse(file.toString('utf8'));
         } catch (error) {
-          return renderImport(res, [
-            { path: '$', message: `not valid JSON: ${(error as Error).message}` },
-          ]);
+          return renderImport(res, {
+            errors: [{ path: '$', message: `not valid JSON: ${(error as Error).message}` }],
+          });
         }
         const result = await deps.coordination.importDraft(accountOf(res), input);
-        if (!result.ok) return renderImport(res, result.errors);
+        if (!result.ok) return renderImport(res, { errors: result.errors });
         res.redirect(303, page(result.slug, 'saved'));
       },
     },

@@ -10,6 +10,7 @@ import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
 import { questionnaireRoutes } from './questionnaires.js';
 import { translationRoutes } from './translations.js';
+import { xlsformRoutes } from './xlsform.js';
 import { adminSession, loadAccount } from './session.js';
 
 export function adminRoutes(deps: Deps): AdminRoute[] {
@@ -21,6 +22,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
     ...translationRoutes(deps),
+    ...xlsformRoutes(deps),
     ...accountRoutes(deps),
     ...auditRoutes(deps),
   ];

@@ -11,7 +11,7 @@ export const UPLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
 export function readUpload(
   req: Request,
   field: string,
-): Promise<{ file: Buffer; fields: Record<string, string> }> {
+): Promise<{ file: Buffer; filename: string; fields: Record<string, string> }> {
   if (!req.is('multipart/form-data')) return Promise.reject(badRequest());
   return new Promise((resolve, reject) => {
     const parser = busboy({
@@ -24,13 +24,15 @@ export function readUpload(
       fields[name] = value;
     });
     let found = false;
+    let filename = '';
     let failed: Error | undefined;
-    parser.on('file', (name, stream) => {
+    parser.on('file', (name, stream, info) => {
       if (name !== field) {
         stream.resume();
         return;
       }
       found = true;
+      filename = info.filename ?? '';
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
         failed = new HttpError(413, 'tooLarge');
@@ -41,7 +43,7 @@ export function readUpload(
     parser.on('close', () => {
       if (failed) return reject(failed);
       if (!found) return reject(badRequest());
-      resolve({ file: Buffer.concat(chunks), fields });
+      resolve({ file: Buffer.concat(chunks), filename, fields });
     });
     req.pipe(parser);
   });
