@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { accessCodeRepository } from './db/access-codes.js';
 import { accountRepository } from './db/accounts.js';
 import { auditRepository } from './db/audit.js';
 import { draftRepository } from './db/drafts.js';
@@ -12,7 +13,7 @@ import { coordinationService } from './services/coordination.js';
 import { questionnaireService } from './services/questionnaires.js';
 
 export interface AppSettings {
-  /** Signs CSRF tokens and keys rate-limit hashes. */
+  /** Signs CSRF tokens and keys rate-limit and access-code hashes. */
   secret: string;
   /** Set cookies with Secure (when served over https). */
   secureCookies: boolean;
@@ -58,15 +59,19 @@ export function depsFromDb(
   const responses = responseRepository(db);
   const accounts = accountRepository(db);
   const audit = auditRepository(db);
+  const accessCodes = accessCodeRepository(db);
+  const secret = options.settings.secret;
   return {
     db,
     logger: options.logger,
     settings: options.settings,
-    repositories: { questionnaires, drafts, responses, accounts, audit },
+    repositories: { questionnaires, drafts, responses, accounts, audit, accessCodes },
     answering: answeringService({
       questionnaires,
       drafts,
       responses,
+      accessCodes,
+      secret,
       draftTtlHours: options.draftTtlHours,
     }),
     questionnaireAdmin: questionnaireService({ questionnaires }),

@@ -82,13 +82,6 @@ export function semanticErrors(
   if (!doc.languages.includes(doc.defaultLanguage)) {
     out.push({ path: '$.defaultLanguage', message: 'must be one of the declared languages' });
   }
-  if (doc.mode === 'access-code') {
-    // Refused rather than silently answered by anyone: one-time codes are not built yet.
-    out.push({
-      path: '$.mode',
-      message: 'access-code questionnaires are not available yet; use "open"',
-    });
-  }
   if (new Set(doc.languages).size !== doc.languages.length) {
     out.push({ path: '$.languages', message: 'a language is listed twice' });
   }
