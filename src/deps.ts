@@ -7,6 +7,7 @@ import { createDb, type Db } from './db/knex.js';
 import { questionnaireRepository } from './db/questionnaires.js';
 import { responseRepository } from './db/responses.js';
 import type { Logger } from './logger.js';
+import { accessCodeService } from './services/access-codes.js';
 import { accountService } from './services/accounts.js';
 import { answeringService } from './services/answering.js';
 import { coordinationService } from './services/coordination.js';
@@ -77,6 +78,7 @@ export function depsFromDb(
     questionnaireAdmin: questionnaireService({ questionnaires }),
     accounts: accountService({ accounts, audit }),
     coordination: coordinationService({ questionnaires, audit }),
+    accessCodes: accessCodeService({ questionnaires, accessCodes, audit, secret }),
   };
 }
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../../deps.js';
 import { sharedRateLimit } from '../middleware/rate-limit.js';
 import { guard, type AdminRoute } from './access.js';
+import { accessCodeRoutes } from './access-codes.js';
 import { accountRoutes } from './accounts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
@@ -16,6 +17,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
     ...translationRoutes(deps),
+    ...accessCodeRoutes(deps),
     ...accountRoutes(deps),
     ...auditRoutes(deps),
   ];
