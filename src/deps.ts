@@ -74,6 +74,7 @@ export function depsFromDb(
       accessCodes,
       secret,
       draftTtlHours: options.draftTtlHours,
+      logger: options.logger,
     }),
     questionnaireAdmin: questionnaireService({ questionnaires }),
     accounts: accountService({ accounts, audit }),

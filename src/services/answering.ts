@@ -15,6 +15,7 @@ import type { AccessCodeRepository } from '../db/access-codes.js';
 import type { Draft, DraftRepository } from '../db/drafts.js';
 import type { PublishedQuestionnaire, QuestionnaireRepository } from '../db/questionnaires.js';
 import type { ResponseRepository } from '../db/responses.js';
+import type { Logger } from '../logger.js';
 import { NotFoundError, NotOpenError } from './errors.js';
 
 export interface AnsweringDeps {
@@ -25,6 +26,7 @@ export interface AnsweringDeps {
   /** Keys the hashes of access codes (the app secret). */
   secret: string;
   draftTtlHours: number;
+  logger: Logger;
 }
 
 /** A citizen's place in a questionnaire: the version they answer and their draft, if any. */
@@ -101,6 +103,25 @@ export function answeringService(deps: AnsweringDeps) {
     const head = await deps.questionnaires.findPublishedHead(slug);
     if (!head) throw new NotFoundError(`no questionnaire "${slug}"`);
     return { ...head, definition: (await cachedVersion(head.versionId)).definition };
+  }
+
+  /**
+   * The code was marked used in the transaction that stored the response, so both rows carry
+   * that transaction's id (`xmin`). Writing the code's row again, with a batch of other used
+   * codes, in a transaction of its own, gives it an id shared with them. The response is
+   * already stored: a failure here is logged (without the code or its hash: a database error's
+   * message can quote the query's values) and the citizen still gets the receipt.
+   */
+  async function separateCodeFromResponse(questionnaireId: string, codeHash: string) {
+    try {
+      await deps.accessCodes.rewriteUsed(questionnaireId, codeHash);
+    } catch (err: unknown) {
+      const code = (err as { code?: unknown } | null)?.code;
+      deps.logger.warn(
+        { questionnaireId, errorCode: typeof code === 'string' ? code : undefined },
+        'rewriting a used access code failed; the response is stored',
+      );
+    }
   }
 
   return {
@@ -242,7 +263,10 @@ export function answeringService(deps: AnsweringDeps) {
         },
         journey.draft,
       );
-      return stored === 'stored' ? { kind: 'submitted', receiptCode } : { kind: 'code-used' };
+      if (stored === 'code-used') return { kind: 'code-used' };
+      if (journey.draft.accessCodeHash !== null)
+        await separateCodeFromResponse(journey.questionnaire.id, journey.draft.accessCodeHash);
+      return { kind: 'submitted', receiptCode };
     },
 
     async withdraw(receiptCode: string): Promise<boolean> {

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { hashAccessCode, normaliseAccessCode } from '../../src/domain/access-codes.js';
+import { answeringService } from '../../src/services/answering.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
 import { account, questionnaireFor, signedIn } from '../helpers/coordinator.js';
@@ -303,6 +306,151 @@ describe('a citizen answering with an access code', () => {
       .select('d.access_code_hash');
     expect(drafts).toEqual([{ access_code_hash: null }]);
     expect((await new Citizen(t.app).begin('en', DEMO)).status).toBe(303);
+  });
+});
+
+/** Rows of access_codes and responses written by one transaction: what ties a code to answers. */
+async function linkedByTransactionId(): Promise<number> {
+  const result = (await t.db.raw(
+    'select count(*)::int as n from access_codes a join responses r on r.xmin::text = a.xmin::text',
+  )) as { rows: { n: number }[] };
+  return result.rows[0]!.n;
+}
+
+const questionnaireId = async (slug: string): Promise<string> =>
+  ((await t.db('questionnaires').where('slug', slug).first('id')) as { id: string }).id;
+
+/** Transaction ids (xmin) of the questionnaire's used codes, by code hash. */
+async function usedXmins(slug: string): Promise<Map<string, string>> {
+  const rows = (await t
+    .db('access_codes')
+    .where({ questionnaire_id: await questionnaireId(slug), used: true })
+    .select('code_hash', t.db.raw('xmin::text as xmin'))) as { code_hash: string; xmin: string }[];
+  return new Map(rows.map((row) => [row.code_hash, row.xmin]));
+}
+
+/** Answers with a fresh code and submits; returns the hash of the code that was used. */
+async function submitWithNewCode(app = t.app): Promise<string> {
+  const [code] = await newCodes(1);
+  const citizen = new Citizen(app);
+  await answerAll(citizen, 'en', code!);
+  const submitted = await citizen.post(`/en/q/${SLUG}/submit`);
+  expect(submitted.status).toBe(303);
+  expect(submitted.headers.location).toBe(`/en/q/${SLUG}/done`);
+  return hashAccessCode(
+    t.deps.settings.secret,
+    await questionnaireId(SLUG),
+    normaliseAccessCode(code!)!,
+  );
+}
+
+describe('no link between a code and its response through the transaction id', () => {
+  it('after submissions, no code row shares its transaction id with a response, and each code is used once', async () => {
+    const usedBefore = await usedCount();
+    const responsesBefore = await responseCount();
+    const hashes: string[] = [];
+    for (let i = 0; i < 3; i++) hashes.push(await submitWithNewCode());
+    expect(await responseCount()).toBe(responsesBefore + 3);
+    expect(await usedCount()).toBe(usedBefore + 3);
+    expect(await linkedByTransactionId()).toBe(0);
+    // The last code was written again with its peers: its transaction id is theirs too.
+    const xmins = await usedXmins(SLUG);
+    const last = xmins.get(hashes[2]!);
+    expect([...xmins.values()].filter((xmin) => xmin === last).length).toBeGreaterThan(1);
+    for (const hash of hashes)
+      expect(
+        await t.db('access_codes').where({ code_hash: hash, used: true }).count('* as n').first(),
+      ).toEqual({ n: '1' });
+  });
+
+  it('the full rewrite gives all used codes of a questionnaire one transaction id and changes nothing else', async () => {
+    const id = await questionnaireId(SLUG);
+    // Codes used one by one, each in its own transaction (as batches leave them over time).
+    for (const hash of await t
+      .db('access_codes')
+      .where({ questionnaire_id: id, used: false })
+      .limit(4)
+      .pluck('code_hash'))
+      await t
+        .db('access_codes')
+        .where({ questionnaire_id: id, code_hash: hash })
+        .update({ used: true });
+    expect(new Set((await usedXmins(SLUG)).values()).size).toBeGreaterThan(1);
+    const counts = await t.deps.repositories.accessCodes.counts(id);
+    const unused = await t
+      .db('access_codes')
+      .where({ questionnaire_id: id, used: false })
+      .select('code_hash', t.db.raw('xmin::text as xmin'));
+
+    const rewritten = await t.deps.repositories.accessCodes.rewriteAllUsed(id);
+    expect(rewritten).toBe(counts.used);
+    expect(new Set((await usedXmins(SLUG)).values()).size).toBe(1);
+    expect(await t.deps.repositories.accessCodes.counts(id)).toEqual(counts);
+    expect(
+      await t
+        .db('access_codes')
+        .where({ questionnaire_id: id, used: false })
+        .select('code_hash', t.db.raw('xmin::text as xmin')),
+    ).toEqual(unused);
+    expect(await linkedByTransactionId()).toBe(0);
+  });
+
+  it('once a questionnaire no longer accepts answers, housekeeping rewrites its used codes, and leaves open ones alone', async () => {
+    const closing = 'pl-closing';
+    const q = await questionnaireFor(t.deps, closing, 'PL', { mode: 'access-code' });
+    await t.deps.repositories.accessCodes.insert(
+      q.id,
+      ['a1', 'a2', 'a3', 'a4'].map((h) => h.repeat(32)),
+    );
+    for (const hash of ['a1', 'a2', 'a3'].map((h) => h.repeat(32)))
+      await t
+        .db('access_codes')
+        .where({ questionnaire_id: q.id, code_hash: hash })
+        .update({ used: true });
+    expect(new Set((await usedXmins(closing)).values()).size).toBe(3);
+    const openBefore = await usedXmins(SLUG);
+
+    expect(await t.deps.repositories.accessCodes.rewriteNotOpen()).toEqual([]);
+    expect(new Set((await usedXmins(closing)).values()).size).toBe(3);
+    await t.deps.repositories.questionnaires.setStatus(closing, 'closed');
+    expect(await t.deps.repositories.accessCodes.rewriteNotOpen()).toEqual([q.id]);
+    expect(new Set((await usedXmins(closing)).values()).size).toBe(1);
+    expect((await usedXmins(closing)).size).toBe(3);
+    // Nothing left to do until a code is used again.
+    expect(await t.deps.repositories.accessCodes.rewriteNotOpen()).toEqual([]);
+    expect(await usedXmins(SLUG)).toEqual(openBefore);
+  });
+
+  it('when the rewrite fails, the answer is still stored and the receipt given; the log names no code', async () => {
+    const failing = answeringService({
+      ...t.deps.repositories,
+      accessCodes: {
+        ...t.deps.repositories.accessCodes,
+        rewriteUsed: (_questionnaireId: string, codeHash: string) =>
+          Promise.reject(
+            Object.assign(new Error(`update access_codes … ${codeHash}`), { code: '40P01' }),
+          ),
+      },
+      secret: t.deps.settings.secret,
+      draftTtlHours: 24,
+      logger: t.deps.logger,
+    });
+    const app = createApp({ ...t.deps, answering: failing });
+    const responsesBefore = await responseCount();
+    const usedBefore = await usedCount();
+    const logsBefore = t.logs.length;
+
+    const hash = await submitWithNewCode(app);
+    expect(await responseCount()).toBe(responsesBefore + 1);
+    expect(await usedCount()).toBe(usedBefore + 1);
+    const logs = t.logs.slice(logsBefore).join('');
+    expect(logs).toContain('rewriting a used access code failed; the response is stored');
+    expect(logs).toContain('40P01');
+    expect(logs).not.toContain(hash);
+    // The link is there until the next rewrite, which removes it.
+    expect(await linkedByTransactionId()).toBe(1);
+    await t.deps.repositories.accessCodes.rewriteAllUsed(await questionnaireId(SLUG));
+    expect(await linkedByTransactionId()).toBe(0);
   });
 });
 
