@@ -6,6 +6,7 @@ import * as accounts from './20261122000500_accounts.js';
 import * as auditLog from './20261122000600_audit_log.js';
 import * as schedule from './20261122000700_schedule.js';
 import * as staleTranslations from './20261122000800_stale_translations.js';
+import * as accessCodes from './20261122000900_access_codes.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   auditLog,
   schedule,
   staleTranslations,
+  accessCodes,
 ];

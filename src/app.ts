@@ -61,8 +61,18 @@ export function createApp(
     windowMs: 600_000,
     limit: settings.rateLimits.submitsPer10Minutes,
   });
+  // Refused starts (a wrong or used access code) per client, so codes cannot be tried in bulk.
+  const codeFailures = sharedRateLimit({
+    db: deps.db,
+    secret: settings.secret,
+    name: 'code-failures',
+    windowMs: 600_000,
+    limit: settings.rateLimits.submitsPer10Minutes,
+    skipSuccessfulRequests: true,
+  });
   app.post('/:lang/*rest', posts);
   app.post(['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'], submits);
+  app.post('/:lang/q/:slug/start', codeFailures);
 
   app.get('/', (req, res) => res.redirect(302, `/${requestedLanguage(req).lang ?? 'en'}/`));
   app.get('/q/:slug', async (req, res) => {

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { accessCodeRepository } from './db/access-codes.js';
 import { accountRepository } from './db/accounts.js';
 import { auditRepository } from './db/audit.js';
 import { draftRepository } from './db/drafts.js';
@@ -6,6 +7,7 @@ import { createDb, type Db } from './db/knex.js';
 import { questionnaireRepository } from './db/questionnaires.js';
 import { responseRepository } from './db/responses.js';
 import type { Logger } from './logger.js';
+import { accessCodeService } from './services/access-codes.js';
 import { accountService } from './services/accounts.js';
 import { answeringService } from './services/answering.js';
 import { coordinationService } from './services/coordination.js';
@@ -13,7 +15,7 @@ import { questionnaireService } from './services/questionnaires.js';
 import { xlsformImportService } from './services/xlsform-import.js';
 
 export interface AppSettings {
-  /** Signs CSRF tokens and keys rate-limit hashes. */
+  /** Signs CSRF tokens and keys rate-limit and access-code hashes. */
   secret: string;
   /** Set cookies with Secure (when served over https). */
   secureCookies: boolean;
@@ -60,21 +62,27 @@ export function depsFromDb(
   const accounts = accountRepository(db);
   const audit = auditRepository(db);
   const coordination = coordinationService({ questionnaires, audit });
+  const accessCodes = accessCodeRepository(db);
+  const secret = options.settings.secret;
   return {
     db,
     logger: options.logger,
     settings: options.settings,
-    repositories: { questionnaires, drafts, responses, accounts, audit },
+    repositories: { questionnaires, drafts, responses, accounts, audit, accessCodes },
     answering: answeringService({
       questionnaires,
       drafts,
       responses,
+      accessCodes,
+      secret,
       draftTtlHours: options.draftTtlHours,
+      logger: options.logger,
     }),
     questionnaireAdmin: questionnaireService({ questionnaires }),
     accounts: accountService({ accounts, audit }),
     coordination,
     xlsformImport: xlsformImportService({ coordination }),
+    accessCodes: accessCodeService({ questionnaires, accessCodes, audit, secret }),
   };
 }
 

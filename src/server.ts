@@ -54,7 +54,11 @@ async function main(): Promise<void> {
       deps.repositories.drafts.deleteExpired(),
       PgRateLimitStore.purgeExpired(deps.db),
       PgSessionStore.purgeExpired(deps.db),
-      deps.repositories.questionnaires.applySchedules(),
+      // Once a questionnaire closes (by its schedule, a coordinator or the CLI), all its used
+      // access codes are written again together: one transaction id for all (docs/privacy.md).
+      deps.repositories.questionnaires
+        .applySchedules()
+        .then(() => deps.repositories.accessCodes.rewriteNotOpen()),
     ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
   }, 60_000);
   housekeeping.unref();

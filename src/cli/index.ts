@@ -6,6 +6,7 @@ import { createDb, migrateLatest, type Db } from '../db/knex.js';
 import { openDatabase } from '../db/open.js';
 import { questionnaireRepository, type QuestionnaireStatus } from '../db/questionnaires.js';
 import { draftRepository } from '../db/drafts.js';
+import { accessCodeRepository } from '../db/access-codes.js';
 import { accountRepository } from '../db/accounts.js';
 import { auditRepository } from '../db/audit.js';
 import { COUNTRIES, isCountry } from '../domain/countries.js';
@@ -31,6 +32,9 @@ Commands:
                                       create an account; the password is read from standard
                                       input (typed without echo, or piped: echo pw | npm run cli ...)
   drafts:purge                        delete expired drafts now
+  access-codes:rewrite --slug <slug>  write all used access codes of a questionnaire again in one
+                                      transaction, so none can be tied to its response by the
+                                      transaction id (done by itself when a questionnaire closes)
   schema:json [--out <file>]          write the JSON Schema of the definition format
                                       (default: docs/questionnaire.schema.json)
 `;
@@ -68,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       role: { type: 'string' },
       countries: { type: 'string' },
+      slug: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -132,6 +137,8 @@ async function main(argv: string[]): Promise<number> {
         return usageError('questionnaire:status needs a slug and open|closed|draft|archived');
       return withDb(async (db) => {
         const changed = await questionnaireRepository(db).setStatus(slug, status.data);
+        // No more answers: all used access codes get one transaction id (docs/privacy.md).
+        if (changed && status.data !== 'open') await accessCodeRepository(db).rewriteNotOpen();
         console.log(changed ? `"${slug}" is now ${status.data}.` : `No questionnaire "${slug}".`);
         return changed ? 0 : 2;
       });
@@ -175,6 +182,21 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Deleted ${await draftRepository(db).deleteExpired()} expired drafts.`);
         return 0;
       });
+    case 'access-codes:rewrite': {
+      const slug = values.slug;
+      if (!slug) return usageError('access-codes:rewrite needs --slug');
+      return withDb(async (db) => {
+        const found = (await db('questionnaires').where('slug', slug).first('id')) as
+          { id: string } | undefined;
+        if (!found) {
+          console.error(`No questionnaire "${slug}".`);
+          return 2;
+        }
+        const rewritten = await accessCodeRepository(db).rewriteAllUsed(found.id);
+        console.log(`Rewrote ${rewritten} used access codes of "${slug}" in one transaction.`);
+        return 0;
+      });
+    }
     case 'schema:json': {
       const out = values.out ?? 'docs/questionnaire.schema.json';
       writeFileSync(out, `${JSON.stringify(definitionJsonSchema(), null, 2)}\n`);

@@ -6,6 +6,8 @@ export interface Draft {
   questionnaireId: string;
   versionId: string;
   answers: Answers;
+  /** The access code that unlocked the draft (access-code questionnaires), until submission. */
+  accessCodeHash: string | null;
 }
 
 interface Row {
@@ -13,6 +15,7 @@ interface Row {
   questionnaire_id: string;
   version_id: string;
   answers: Answers;
+  access_code_hash: string | null;
 }
 
 const toDraft = (row: Row): Draft => ({
@@ -20,6 +23,7 @@ const toDraft = (row: Row): Draft => ({
   questionnaireId: row.questionnaire_id,
   versionId: row.version_id,
   answers: row.answers,
+  accessCodeHash: row.access_code_hash,
 });
 
 export function draftRepository(db: Db) {
@@ -31,6 +35,7 @@ export function draftRepository(db: Db) {
         questionnaire_id: draft.questionnaireId,
         version_id: draft.versionId,
         answers: '{}',
+        access_code_hash: draft.accessCodeHash,
         expires_at: db.raw(`now() + make_interval(hours => ?)`, [ttlHours]),
       });
     },
@@ -64,7 +69,13 @@ export function draftRepository(db: Db) {
         .andWhere('questionnaire_id', questionnaireId)
         .andWhere('resume_hash', resumeHash)
         .update({ token_hash: newTokenHash, resume_hash: null })
-        .returning(['token_hash', 'questionnaire_id', 'version_id', 'answers'])) as Row[];
+        .returning([
+          'token_hash',
+          'questionnaire_id',
+          'version_id',
+          'answers',
+          'access_code_hash',
+        ])) as Row[];
       return row && toDraft(row);
     },
 

@@ -1,4 +1,5 @@
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
+import { useAccessCode } from './access-codes.js';
 import type { Db } from './knex.js';
 
 /** Exactly what is stored about a submitted response: nothing else exists to store. */
@@ -15,9 +16,21 @@ export interface NewResponse {
 
 export function responseRepository(db: Db) {
   return {
-    /** Stores the response and its answers and deletes the draft, in one transaction. */
-    async insert(response: NewResponse, draftTokenHash: string): Promise<void> {
-      await db.transaction(async (trx) => {
+    /**
+     * Stores the response and its answers and deletes the draft, in one transaction. A draft
+     * unlocked by an access code first uses the code up; when it was used meanwhile, nothing is
+     * stored or deleted and the answer is 'code-used'. The response keeps nothing of the code.
+     */
+    async insert(
+      response: NewResponse,
+      draft: { tokenHash: string; accessCodeHash: string | null },
+    ): Promise<'stored' | 'code-used'> {
+      return db.transaction(async (trx) => {
+        if (
+          draft.accessCodeHash !== null &&
+          !(await useAccessCode(trx, response.questionnaireId, draft.accessCodeHash))
+        )
+          return 'code-used';
         await trx('responses').insert({
           questionnaire_id: response.questionnaireId,
           id: response.id,
@@ -39,7 +52,8 @@ export function responseRepository(db: Db) {
             })),
           );
         }
-        await trx('drafts').where('token_hash', draftTokenHash).delete();
+        await trx('drafts').where('token_hash', draft.tokenHash).delete();
+        return 'stored';
       });
     },
 

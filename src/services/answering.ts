@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hashAccessCode, normaliseAccessCode } from '../domain/access-codes.js';
 import { hashCode, newCode, newToken } from '../domain/codes.js';
 import { isoWeek } from '../domain/iso-week.js';
 import {
@@ -10,16 +11,22 @@ import {
   type Answers,
 } from '../domain/questionnaire/journey.js';
 import type { FieldError, FormValues } from '../domain/question-types/types.js';
+import type { AccessCodeRepository } from '../db/access-codes.js';
 import type { Draft, DraftRepository } from '../db/drafts.js';
 import type { PublishedQuestionnaire, QuestionnaireRepository } from '../db/questionnaires.js';
 import type { ResponseRepository } from '../db/responses.js';
+import type { Logger } from '../logger.js';
 import { NotFoundError, NotOpenError } from './errors.js';
 
 export interface AnsweringDeps {
   questionnaires: QuestionnaireRepository;
   drafts: DraftRepository;
   responses: ResponseRepository;
+  accessCodes: AccessCodeRepository;
+  /** Keys the hashes of access codes (the app secret). */
+  secret: string;
   draftTtlHours: number;
+  logger: Logger;
 }
 
 /** A citizen's place in a questionnaire: the version they answer and their draft, if any. */
@@ -36,8 +43,19 @@ export type SectionResult =
   | { kind: 'check' }
   | { kind: 'saved'; resumeCode: string };
 
+/** Why an access code opened nothing: the error key the start page shows. */
+export type AccessCodeProblem = 'missing' | 'format' | 'refused';
+
+export type StartResult =
+  /** `token` is the new draft's cookie token; undefined when the citizen's draft goes on. */
+  | { kind: 'started'; token: string | undefined; section: number }
+  | { kind: 'code-refused'; problem: AccessCodeProblem };
+
 export type SubmitResult =
-  { kind: 'submitted'; receiptCode: string } | { kind: 'incomplete'; index: number };
+  | { kind: 'submitted'; receiptCode: string }
+  | { kind: 'incomplete'; index: number }
+  /** The draft's access code was used meanwhile (from another draft): nothing stored. */
+  | { kind: 'code-used' };
 
 /** A uniformly random number in [0, 1) from 53 random bits: the record key for cell-key perturbation. */
 function randomRecordKey(): number {
@@ -87,6 +105,25 @@ export function answeringService(deps: AnsweringDeps) {
     return { ...head, definition: (await cachedVersion(head.versionId)).definition };
   }
 
+  /**
+   * The code was marked used in the transaction that stored the response, so both rows carry
+   * that transaction's id (`xmin`). Writing the code's row again, with a batch of other used
+   * codes, in a transaction of its own, gives it an id shared with them. The response is
+   * already stored: a failure here is logged (without the code or its hash: a database error's
+   * message can quote the query's values) and the citizen still gets the receipt.
+   */
+  async function separateCodeFromResponse(questionnaireId: string, codeHash: string) {
+    try {
+      await deps.accessCodes.rewriteUsed(questionnaireId, codeHash);
+    } catch (err: unknown) {
+      const code = (err as { code?: unknown } | null)?.code;
+      deps.logger.warn(
+        { questionnaireId, errorCode: typeof code === 'string' ? code : undefined },
+        'rewriting a used access code failed; the response is stored',
+      );
+    }
+  }
+
   return {
     /** The questionnaire as a citizen arriving on its start page sees it. */
     async startPage(slug: string): Promise<PublishedQuestionnaire> {
@@ -113,20 +150,47 @@ export function answeringService(deps: AnsweringDeps) {
       );
     },
 
-    /** Starts a draft; the returned token goes into the citizen's cookie (only its hash is kept). */
-    async begin(slug: string): Promise<string> {
+    /**
+     * Starts answering: goes on with the citizen's draft, or starts a new one. An access-code
+     * questionnaire needs a code that exists and is unused; an open one ignores any code.
+     */
+    async start(
+      slug: string,
+      token: string | undefined,
+      typedCode: string | undefined,
+    ): Promise<StartResult> {
       const questionnaire = await published(slug);
       ensureOpen(questionnaire);
-      const token = newToken();
+      let accessCodeHash: string | null = null;
+      if (questionnaire.definition.mode === 'access-code') {
+        const typed = (typedCode ?? '').trim();
+        if (typed === '') return { kind: 'code-refused', problem: 'missing' };
+        const code = normaliseAccessCode(typed);
+        if (!code) return { kind: 'code-refused', problem: 'format' };
+        accessCodeHash = hashAccessCode(deps.secret, questionnaire.id, code);
+        if (!(await deps.accessCodes.isUnused(questionnaire.id, accessCodeHash)))
+          return { kind: 'code-refused', problem: 'refused' };
+      }
+      const draft = token ? await deps.drafts.find(hashCode(token)) : undefined;
+      if (draft?.questionnaireId === questionnaire.id && draft.accessCodeHash === accessCodeHash) {
+        const doc = (await version(draft.versionId, questionnaire)).definition;
+        return {
+          kind: 'started',
+          token: undefined,
+          section: visibleSections(doc, draft.answers)[0] ?? 0,
+        };
+      }
+      const newDraftToken = newToken();
       await deps.drafts.create(
         {
-          tokenHash: hashCode(token),
+          tokenHash: hashCode(newDraftToken),
           questionnaireId: questionnaire.id,
           versionId: questionnaire.versionId,
+          accessCodeHash,
         },
         deps.draftTtlHours,
       );
-      return token;
+      return { kind: 'started', token: newDraftToken, section: 0 };
     },
 
     /** Finds the citizen's draft for this questionnaire, in the version they started. */
@@ -134,7 +198,9 @@ export function answeringService(deps: AnsweringDeps) {
       const current = await published(slug);
       ensureOpen(current);
       const draft = token ? await deps.drafts.find(hashCode(token)) : undefined;
-      if (!draft || draft.questionnaireId !== current.id)
+      // A draft begun without a code before the questionnaire asked for codes cannot go on.
+      const locked = current.definition.mode === 'access-code' && draft?.accessCodeHash === null;
+      if (!draft || draft.questionnaireId !== current.id || locked)
         return { questionnaire: current, draft: undefined };
       return { questionnaire: await version(draft.versionId, current), draft };
     },
@@ -184,7 +250,7 @@ export function answeringService(deps: AnsweringDeps) {
       const incomplete = firstIncompleteSection(doc, answers);
       if (incomplete !== undefined) return { kind: 'incomplete', index: incomplete };
       const receiptCode = newCode();
-      await deps.responses.insert(
+      const stored = await deps.responses.insert(
         {
           questionnaireId: journey.questionnaire.id,
           id: randomUUID(),
@@ -195,8 +261,11 @@ export function answeringService(deps: AnsweringDeps) {
           receiptHash: hashCode(receiptCode),
           rows: responseRows(doc, answers),
         },
-        journey.draft.tokenHash,
+        journey.draft,
       );
+      if (stored === 'code-used') return { kind: 'code-used' };
+      if (journey.draft.accessCodeHash !== null)
+        await separateCodeFromResponse(journey.questionnaire.id, journey.draft.accessCodeHash);
       return { kind: 'submitted', receiptCode };
     },
 

@@ -24,6 +24,22 @@ export function canSee(account: Account, country: string): boolean {
   return account.role === 'admin' || account.countries.includes(country);
 }
 
+/** Analysts read results; only coordinators and administrators change questionnaires. */
+export function mayEdit(account: Account): void {
+  if (account.role === 'analyst') throw new ForbiddenError('analysts cannot change questionnaires');
+}
+
+/** Another country's questionnaire is "not found", so its existence is not revealed either. */
+export async function visibleOverview(
+  questionnaires: QuestionnaireRepository,
+  account: Account,
+  slug: string,
+) {
+  const [found] = await questionnaires.overviews(slug);
+  if (!found || !canSee(account, found.country)) throw new NotFoundError(slug);
+  return found;
+}
+
 const TRANSITIONS: Record<QuestionnaireStatus, QuestionnaireStatus[]> = {
   draft: ['open'],
   open: ['closed'],
@@ -39,12 +55,8 @@ export function coordinationService(deps: {
   questionnaires: QuestionnaireRepository;
   audit: AuditRepository;
 }) {
-  /** Another country's questionnaire is "not found", so its existence is not revealed either. */
-  async function overview(account: Account, slug: string) {
-    const [found] = await deps.questionnaires.overviews(slug);
-    if (!found || !canSee(account, found.country)) throw new NotFoundError(slug);
-    return found;
-  }
+  const overview = (account: Account, slug: string) =>
+    visibleOverview(deps.questionnaires, account, slug);
 
   const record = (
     account: Account,
@@ -53,11 +65,6 @@ export function coordinationService(deps: {
     details: Record<string, unknown> = {},
   ) =>
     deps.audit.record({ actorId: account.id, actorEmail: account.email, action, target, details });
-
-  function mayEdit(account: Account): void {
-    if (account.role === 'analyst')
-      throw new ForbiddenError('analysts cannot change questionnaires');
-  }
 
   const taken = (slug: string): DefinitionError[] => [
     {

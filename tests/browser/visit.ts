@@ -3,7 +3,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { DEMO, DEMO_ANSWERS, type Fields } from '../helpers/demo-answers.js';
 
-async function fill(page: Page, fields: Fields): Promise<void> {
+/** Fills in a section's fields as a person would: selects, radios, checkboxes and text. */
+export async function fill(page: Page, fields: Fields): Promise<void> {
   for (const [name, value] of Object.entries(fields)) {
     for (const v of Array.isArray(value) ? value : [value]) {
       const field = page.locator(`[name="${name}"]`).first();
@@ -16,7 +17,8 @@ async function fill(page: Page, fields: Fields): Promise<void> {
   }
 }
 
-const button = (page: Page, value: string) => page.locator(`button[name=action][value=${value}]`);
+export const button = (page: Page, value: string) =>
+  page.locator(`button[name=action][value=${value}]`);
 
 /**
  * Walks through every citizen page of the demo in one language, calling `visit` on each: the

@@ -21,10 +21,18 @@ export async function signedIn(app: Express, email: string, password = PASSWORD)
   return browser;
 }
 
-/** Publishes a copy of the demo questionnaire for a country, under another slug. */
-export async function questionnaireFor(deps: Deps, slug: string, country: string) {
+/** Publishes a copy of the demo questionnaire for a country, under another slug (and other fields). */
+export async function questionnaireFor(
+  deps: Deps,
+  slug: string,
+  country: string,
+  fields: Record<string, unknown> = {},
+) {
   const demo = JSON.parse(readFileSync(PATHS.demoQuestionnaire, 'utf8')) as Record<string, unknown>;
-  const result = await deps.questionnaireAdmin.import({ ...demo, slug, country }, 'open');
+  const result = await deps.questionnaireAdmin.import(
+    { ...demo, slug, country, ...fields },
+    'open',
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.questionnaire;
 }

@@ -116,6 +116,10 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
   },
   'POST /questionnaires/:slug/export': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
+  'POST /questionnaires/:slug/access-codes': {
+    body: { count: '1' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
   'GET /accounts': { expect: ['sign-in', 'forbidden', 'forbidden', 'forbidden', 'ok'] },
   'GET /accounts/new': { expect: ['sign-in', 'forbidden', 'forbidden', 'forbidden', 'ok'] },
   'POST /accounts': {

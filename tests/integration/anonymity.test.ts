@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
+import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
+import { account, questionnaireFor } from '../helpers/coordinator.js';
 
 /**
  * DESIGN.md §4.1: what is stored with an answer is only the answers (banded, redacted), the
@@ -10,7 +11,24 @@ let t: TestApp;
 const IP = '203.0.113.77';
 const USER_AGENT = 'SpyBrowser/9.9 (unique-agent-marker)';
 const REFERRER = 'https://tracker.example/unique-referrer-marker';
+const BY_CODE = 'pl-by-invitation';
 let receipt = '';
+let accessCode = '';
+
+/** A whole journey on an access-code questionnaire, with a code made for it. */
+async function answerWithAccessCode(citizen: Citizen): Promise<string> {
+  const admin = await account(t.deps, 'admin@example.org', 'admin');
+  await questionnaireFor(t.deps, BY_CODE, 'PL', { mode: 'access-code' });
+  const [code] = await t.deps.accessCodes.generate(admin, BY_CODE, 1);
+  await citizen.get(`/pl/q/${BY_CODE}`);
+  await citizen.post(`/pl/q/${BY_CODE}/start`, { code: code! });
+  for (const [i, fields] of DEMO_ANSWERS.entries())
+    await citizen.answer('pl', i + 1, fields, 'next', BY_CODE);
+  await citizen.get(`/pl/q/${BY_CODE}/check`);
+  const submitted = await citizen.post(`/pl/q/${BY_CODE}/submit`);
+  if (submitted.status !== 303) throw new Error(`submit answered ${submitted.status}`);
+  return code!;
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -20,6 +38,7 @@ beforeAll(async () => {
     Referer: REFERRER,
   });
   receipt = await completeDemo(citizen, 'pl');
+  accessCode = await answerWithAccessCode(citizen);
 });
 afterAll(async () => t.close());
 
@@ -84,10 +103,47 @@ describe('anonymity by construction', () => {
     for (const table of tables) {
       const rows = await t.db(table).select('*');
       const dump = JSON.stringify(rows);
-      for (const secret of [IP, USER_AGENT, 'unique-referrer-marker', receipt]) {
+      for (const secret of [
+        IP,
+        USER_AGENT,
+        'unique-referrer-marker',
+        receipt,
+        accessCode,
+        accessCode.replace(/-/g, ''),
+      ]) {
         expect(dump, `${table} contains ${secret}`).not.toContain(secret);
       }
     }
+  });
+
+  it('access codes are kept only as a keyed hash and a used flag: no time, no order, no link to responses', async () => {
+    const columns = await t
+      .db('information_schema.columns')
+      .where({ table_name: 'access_codes', table_schema: 'public' })
+      .orderBy('column_name')
+      .select('column_name', 'data_type', 'column_default');
+    expect(columns.map((c) => `${c.column_name} ${c.data_type}`)).toEqual([
+      'code_hash text',
+      'questionnaire_id uuid',
+      'used boolean',
+    ]);
+    const [code] = await t.db('access_codes').select('code_hash', 'used');
+    expect(code.used).toBe(true);
+    expect(code.code_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const links = await t.db.raw<{ rows: { child: string; parent: string }[] }>(
+      `select conrelid::regclass::text as child, confrelid::regclass::text as parent
+         from pg_constraint where contype = 'f'`,
+    );
+    for (const table of RESPONSE_TABLES) {
+      const parents = links.rows.filter((l) => l.child === table).map((l) => l.parent);
+      expect(parents, `${table} must not reference access codes`).not.toContain('access_codes');
+      const dump = JSON.stringify(await t.db(table).select('*'));
+      expect(dump, `${table} holds the code's hash`).not.toContain(code.code_hash);
+    }
+    expect(links.rows.filter((l) => l.parent === 'access_codes').map((l) => l.child)).toEqual([
+      'drafts',
+    ]);
   });
 
   it('numbers are stored as bands and free text is redacted', async () => {
@@ -117,6 +173,7 @@ describe('anonymity by construction', () => {
       USER_AGENT,
       'unique-referrer-marker',
       receipt,
+      accessCode,
       'somewhat_familiar',
       'kowalski',
     ]) {

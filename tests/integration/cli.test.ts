@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS, ROOT } from '../../src/paths.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { questionnaireFor } from '../helpers/coordinator.js';
 
 let t: TestApp;
 let databaseUrl: string;
@@ -79,6 +80,34 @@ describe('the command line', () => {
     expect(
       (await t.db('questionnaires').where('slug', 'genomic-data-sharing').first()).status,
     ).toBe('closed');
+  });
+
+  it('rewrites the used access codes of a questionnaire so they share one transaction id', async () => {
+    const q = await questionnaireFor(t.deps, 'cli-codes', 'PL', { mode: 'access-code' });
+    const hashes = ['b1', 'b2', 'b3', 'b4'].map((h) => h.repeat(32));
+    await t.deps.repositories.accessCodes.insert(q.id, hashes);
+    for (const hash of hashes.slice(0, 3))
+      await t
+        .db('access_codes')
+        .where({ questionnaire_id: q.id, code_hash: hash })
+        .update({ used: true });
+    const xmins = async () =>
+      new Set(
+        (
+          (await t
+            .db('access_codes')
+            .where({ questionnaire_id: q.id, used: true })
+            .select(t.db.raw('xmin::text as xmin'))) as { xmin: string }[]
+        ).map((row) => row.xmin),
+      );
+    expect((await xmins()).size).toBe(3);
+    const result = await cli('access-codes:rewrite', '--slug', 'cli-codes');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Rewrote 3 used access codes of "cli-codes"');
+    expect((await xmins()).size).toBe(1);
+    expect(await t.deps.repositories.accessCodes.counts(q.id)).toEqual({ total: 4, used: 3 });
+    expect((await cli('access-codes:rewrite', '--slug', 'nowhere')).code).toBe(2);
+    expect((await cli('access-codes:rewrite')).code).toBe(1);
   });
 
   it('explains unknown commands', async () => {

@@ -511,6 +511,18 @@ describe('the shape of the definition', () => {
     ]);
   });
 
+  it('an access-code questionnaire is valid, and any other mode is not', () => {
+    expect(validateQuestionnaire({ ...demoJson(), mode: 'access-code' })).toMatchObject({
+      ok: true,
+      questionnaire: { mode: 'access-code' },
+    });
+    expect(
+      errorsAfter((doc) => {
+        doc.mode = 'invitation';
+      })[0]?.path,
+    ).toBe('$.mode');
+  });
+
   it('not-JSON-object input is rejected, not thrown', () => {
     expect(validateQuestionnaire(null)).toMatchObject({ ok: false });
     expect(validateQuestionnaire('{"schemaVersion":1}')).toMatchObject({ ok: false });
@@ -518,15 +530,6 @@ describe('the shape of the definition', () => {
 });
 
 describe('features that are not built yet are refused, not silently ignored', () => {
-  it('an access-code questionnaire is refused until one-time codes exist', () => {
-    const errors = errorsAfter((doc) => {
-      doc.mode = 'access-code';
-    });
-    expect(errors).toEqual([
-      { path: '$.mode', message: expect.stringContaining('not available yet') },
-    ]);
-  });
-
   it('an unknown property on an option is an error', () => {
     const errors = errorsAfter((doc) => {
       doc.sections[0].questions[2].options[0].colour = 'red';

@@ -160,13 +160,6 @@ export function semanticErrors(
       code: 'defaultLanguage',
     });
   }
-  if (doc.mode === 'access-code') {
-    // Refused rather than silently answered by anyone: one-time codes are not built yet.
-    out.push({
-      path: '$.mode',
-      message: 'access-code questionnaires are not available yet; use "open"',
-    });
-  }
   if (new Set(doc.languages).size !== doc.languages.length) {
     out.push({ path: '$.languages', message: 'a language is listed twice', code: 'languageTwice' });
   }

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'translations-import',
   'questionnaire-status',
   'questionnaire-export',
+  'access-codes-generate',
 ];
 
 /** The administrators' view of the audit log, filtered by action, person and dates. */

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { countryName } from '../../domain/countries.js';
 import { protectCount } from '../../domain/disclosure.js';
-import { nativeName, type LanguageCode } from '../../domain/languages.js';
+import type { LanguageCode } from '../../domain/languages.js';
 import type { Questionnaire } from '../../domain/questionnaire/schema.js';
 import { resolveText } from '../../domain/questionnaire/text.js';
 import type { DefinitionError } from '../../domain/questionnaire/validate.js';
@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
 import { emptyForm, parseForm, statusForm } from './forms.js';
 import { renderImport } from './import-page.js';
+import { questionnairePage } from './questionnaire-page.js';
 import { readUpload } from './upload.js';
 
 /** A time typed in a datetime-local field ("2026-12-01T09:00"), read as UTC; empty for none. */
@@ -32,32 +33,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
   const page = (slug: string, flag = '') =>
     `/admin/questionnaires/${encodeURIComponent(slug)}${flag ? `?${flag}=1` : ''}`;
 
-  async function renderPage(
-    res: Response,
-    slug: string,
-    problems:
-      { heading: string; errors: (DefinitionError & { translated?: boolean })[] } | undefined,
-    flags: Record<string, boolean>,
-    /** The schedule as typed, kept on the page when it was refused. */
-    typed?: { opensAt: string; closesAt: string },
-  ) {
-    const q = await deps.coordination.get(accountOf(res), slug);
-    const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
-    res.status(problems ? 400 : 200).render('pages/admin/questionnaire', {
-      q,
-      responses: protectCount(q.responses),
-      schedule: typed ?? {
-        opensAt: local(q.schedule.opensAt),
-        closesAt: local(q.schedule.closesAt),
-      },
-      title: title(res, q.latest.definition),
-      country: countryName(q.country, lang(res)),
-      translations: q.translations.map((t) => ({ ...t, name: nativeName(t.lang) })),
-      canEdit: accountOf(res).role !== 'analyst',
-      problems,
-      flags,
-    });
-  }
+  const renderPage = questionnairePage(deps);
 
   /** After an action on a questionnaire: its page again with the problems, or on to the result. */
   async function finish(
@@ -68,12 +44,9 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
     flag: string,
   ) {
     if (!result.ok) {
-      return renderPage(
-        res,
-        slug,
-        { heading: res.locals.t(headingKey), errors: result.errors },
-        {},
-      );
+      return renderPage(res, slug, {
+        problems: { heading: res.locals.t(headingKey), errors: result.errors },
+      });
     }
     res.redirect(303, page(result.slug, flag));
   }
@@ -135,11 +108,13 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
       path: '/questionnaires/:slug',
       access: 'signed-in',
       handler: async (req, res) =>
-        renderPage(res, String(req.params.slug), undefined, {
-          changed: req.query.changed === '1',
-          saved: req.query.saved === '1',
-          published: req.query.published === '1',
-          scheduled: req.query.scheduled === '1',
+        renderPage(res, String(req.params.slug), {
+          flags: {
+            changed: req.query.changed === '1',
+            saved: req.query.saved === '1',
+            published: req.query.published === '1',
+            scheduled: req.query.scheduled === '1',
+          },
         }),
     },
     {
@@ -176,7 +151,7 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
         if (opensAt && closesAt && opensAt >= closesAt) {
           const message = res.locals.t('admin.schedule.orderError');
           const errors = [{ path: 'closesAt', message, translated: true }];
-          return renderPage(res, slug, { heading: message, errors }, {}, form);
+          return renderPage(res, slug, { problems: { heading: message, errors }, schedule: form });
         }
         await deps.coordination.schedule(accountOf(res), slug, opensAt, closesAt);
         res.redirect(303, page(slug, 'scheduled'));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../../deps.js';
 import { sharedRateLimit } from '../middleware/rate-limit.js';
 import { guard, type AdminRoute } from './access.js';
+import { accessCodeRoutes } from './access-codes.js';
 import { accountRoutes } from './accounts.js';
 import { auditRoutes } from './audit.js';
 import { questionBuilderRoutes } from './builder-questions.js';
@@ -23,6 +24,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...previewRoutes(deps),
     ...translationRoutes(deps),
     ...xlsformRoutes(deps),
+    ...accessCodeRoutes(deps),
     ...accountRoutes(deps),
     ...auditRoutes(deps),
   ];

@@ -43,16 +43,17 @@ export function parseCodeForm(body: unknown): { code: string } | { error: string
 }
 
 /**
- * The start form: the CSRF field and a honeypot, a field people never see or fill in (hidden
- * from view and from screen readers). Returns whether a robot filled it.
+ * The start form: the CSRF field, the access code of an access-code questionnaire, and a
+ * honeypot, a field people never see or fill in (hidden from view and from screen readers).
+ * Returns whether a robot filled it, and the code as typed.
  */
-export function parseStartForm(body: unknown): { robot: boolean } {
+export function parseStartForm(body: unknown): { robot: boolean; code: string | undefined } {
   const parsed = z
-    .object({ _csrf: z.string(), website: value.optional() })
+    .object({ _csrf: z.string(), website: value.optional(), code: value.optional() })
     .strict()
     .safeParse(body ?? {});
   if (!parsed.success) throw badRequest();
-  return { robot: (parsed.data.website ?? '').trim() !== '' };
+  return { robot: (parsed.data.website ?? '').trim() !== '', code: parsed.data.code };
 }
 
 /** Control-only forms (submit): just the CSRF field. */

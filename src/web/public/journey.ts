@@ -77,30 +77,35 @@ export function journeyRouter(deps: Deps): Router {
     });
   }
 
-  router.get('/q/:slug', async (req, res) => {
-    const questionnaire = await answering.startPage(slugOf(req));
+  /** The start page; an access-code questionnaire's shows the code field (with its error). */
+  async function renderStart(res: Response, slug: string, error?: string, typed = '') {
+    const questionnaire = await answering.startPage(slug);
     const doc = questionnaire.definition;
-    res.render('pages/public/start', {
+    res.status(error ? 400 : 200).render('pages/public/start', {
       doc,
       slug: questionnaire.slug,
       content: contentContext(doc, lang(res), res.locals.t),
       sectionCount: visibleSections(doc, {}).length,
+      accessCode:
+        doc.mode === 'access-code' ? { error: error && res.locals.t(error), typed } : undefined,
     });
-  });
+  }
+
+  router.get('/q/:slug', (req, res) => renderStart(res, slugOf(req)));
 
   router.post('/q/:slug/start', async (req, res) => {
     const slug = slugOf(req);
-    if (parseStartForm(req.body).robot) {
-      // An open questionnaire's honeypot was filled in: no draft, back to the start page.
+    const form = parseStartForm(req.body);
+    if (form.robot) {
+      // The honeypot was filled in: no draft, back to the start page.
       deps.logger.warn({ requestId: res.locals.requestId, slug }, 'honeypot filled');
       return res.redirect(303, base(res, slug));
     }
-    const journey = await answering.journey(slug, draftCookie(req, slug));
-    if (!journey.draft) setDraftCookie(res, slug, await answering.begin(slug));
-    const first = journey.draft
-      ? visibleSections(journey.questionnaire.definition, journey.draft.answers)[0]
-      : 0;
-    res.redirect(303, `${base(res, slug)}/s/${(first ?? 0) + 1}`);
+    const result = await answering.start(slug, draftCookie(req, slug), form.code);
+    if (result.kind === 'code-refused')
+      return renderStart(res, slug, `accessCode.errors.${result.problem}`, form.code?.trim());
+    if (result.token) setDraftCookie(res, slug, result.token);
+    res.redirect(303, `${base(res, slug)}/s/${result.section + 1}`);
   });
 
   router.get('/q/:slug/s/:n', async (req, res) => {
@@ -161,6 +166,15 @@ export function journeyRouter(deps: Deps): Router {
     const result = await answering.submit(journey, lang(res));
     if (result.kind === 'incomplete')
       return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
+    if (result.kind === 'code-used') {
+      // Nothing was stored; the draft is kept as it was.
+      const doc = journey.questionnaire.definition;
+      return res.status(409).render('pages/public/code-used', {
+        doc,
+        slug,
+        content: contentContext(doc, lang(res), res.locals.t),
+      });
+    }
     clearDraftCookie(res, slug);
     setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
     res.redirect(303, `${base(res, slug)}/done`);
