@@ -61,7 +61,7 @@ describe('importing, publishing and versions', () => {
     expect(coordinator.html).toContain('$.sections[0].questions[1].text');
     const res = await coordinator.post('/admin/questionnaires/pl-incomplete/publish');
     expect(res.status).toBe(400);
-    expect(coordinator.html).toContain('missing text in: pl');
+    expect(coordinator.html).toContain('Missing in: pl');
     expect((await request(t.app).get('/pl/q/pl-incomplete')).status).toBe(404);
   });
 
@@ -137,7 +137,7 @@ describe('bad imports are refused with a clear reason', () => {
     expect(
       (await upload(coordinator, JSON.stringify(demo({ slug: 'de-thing', country: 'DE' })))).status,
     ).toBe(400);
-    expect(coordinator.html).toContain('may not manage questionnaires of DE');
+    expect(coordinator.html).toContain('Your account may not manage questionnaires of this country');
   });
 
   it('a slug that belongs to another country is not taken over', async () => {
@@ -378,7 +378,7 @@ describe('stale translations block publishing', () => {
     expect(coordinator.html).toContain('Out of date');
     const refused = await coordinator.post('/admin/questionnaires/pl-stale/publish');
     expect(refused.status).toBe(400);
-    expect(coordinator.html).toContain('the pl translation is older than its source text');
+    expect(coordinator.html).toContain('The pl translation is older than its source text');
 
     for (const lang of ['de', 'fr', 'pl', 'ar'])
       edited.sections[0].title[lang] = `${edited.sections[0].title[lang]} (2)`;

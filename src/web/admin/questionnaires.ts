@@ -5,7 +5,6 @@ import { protectCount } from '../../domain/disclosure.js';
 import type { LanguageCode } from '../../domain/languages.js';
 import type { Questionnaire } from '../../domain/questionnaire/schema.js';
 import { resolveText } from '../../domain/questionnaire/text.js';
-import type { DefinitionError } from '../../domain/questionnaire/validate.js';
 import type { SaveResult } from '../../services/coordination.js';
 import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
