@@ -53,8 +53,16 @@ async function visitAdminPages(lang: string): Promise<PageAudit[]> {
     mimeType: 'application/json',
     buffer: Buffer.from('{"schemaVersion": 2}'),
   });
-  await page.locator('form[enctype="multipart/form-data"] button').click();
+  await page.locator('form[action^="/admin/questionnaires/import?"] button').click();
   await audit(page, 'import with errors');
+  await page.goto(`${base}/admin/questionnaires/import`);
+  await page.locator('#spreadsheet').setInputFiles({
+    name: 'not-a-spreadsheet.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.from('this is not a zip file'),
+  });
+  await page.locator('form[action^="/admin/questionnaires/import-xlsform?"] button').click();
+  await audit(page, 'XLSForm import with errors');
   await page.goto(`${base}/admin/accounts`);
   await audit(page, 'accounts');
   await page.goto(`${base}/admin/accounts/new`);
@@ -93,7 +101,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
       await account(suite.app.deps, `admin-${lang}@example.org`, 'admin');
       const found = await visitAdminPages(lang);
       audits.push(...found);
-      expect(found.length).toBe(18);
+      expect(found.length).toBe(19);
       const failures = found
         .filter((a) => a.axe.length > 0 || a.problems.length > 0)
         .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
@@ -102,7 +110,7 @@ describe.skipIf(!suite.enabled)('every coordinator page, in English, Polish and 
   );
 
   it('the W3C Nu HTML checker finds no error on any of these pages', async () => {
-    expect(audits.length).toBe(54);
+    expect(audits.length).toBe(57);
     expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
   });
 });

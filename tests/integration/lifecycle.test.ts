@@ -137,7 +137,9 @@ describe('bad imports are refused with a clear reason', () => {
     expect(
       (await upload(coordinator, JSON.stringify(demo({ slug: 'de-thing', country: 'DE' })))).status,
     ).toBe(400);
-    expect(coordinator.html).toContain('Your account may not manage questionnaires of this country');
+    expect(coordinator.html).toContain(
+      'Your account may not manage questionnaires of this country',
+    );
   });
 
   it('a slug that belongs to another country is not taken over', async () => {
