@@ -1,5 +1,6 @@
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
 import { useAccessCode } from './access-codes.js';
+import { withdrawInto } from './aggregates.js';
 import type { Db } from './knex.js';
 
 /** Exactly what is stored about a submitted response: nothing else exists to store. */
@@ -59,8 +60,19 @@ export function responseRepository(db: Db) {
 
     /** Deletes the response a receipt belongs to (answers go with it). */
     async deleteByReceipt(receiptHash: string): Promise<boolean> {
-      const deleted = await db('responses').where('receipt_hash', receiptHash).delete();
-      return deleted > 0;
+      return db.transaction(async (trx) => {
+        const found = (await trx('responses')
+          .where('receipt_hash', receiptHash)
+          .forUpdate()
+          .first('questionnaire_id', 'id')) as { questionnaire_id: string; id: string } | undefined;
+        if (!found) return false;
+        // What it added to the results leaves them with the next batch, not at once.
+        await withdrawInto(trx, found.questionnaire_id, found.id);
+        await trx('responses')
+          .where({ questionnaire_id: found.questionnaire_id, id: found.id })
+          .delete();
+        return true;
+      });
     },
   };
 }

@@ -1,0 +1,103 @@
+import type { Account } from '../db/accounts.js';
+import type { AggregateRepository } from '../db/aggregates.js';
+import type { QuestionnaireRepository } from '../db/questionnaires.js';
+import {
+  DEFAULT_THRESHOLD,
+  protectTable,
+  type DisclosurePolicy,
+  type ProtectedTable,
+  type RawTable,
+} from '../domain/disclosure/index.js';
+import type { Question } from '../domain/question-types/registry-schema.js';
+import type { ResultSpec } from '../domain/question-types/types.js';
+import type { Questionnaire } from '../domain/questionnaire/schema.js';
+import {
+  dimensionsOf,
+  groupsOf,
+  LANGUAGE,
+  rawResults,
+  responseCounts,
+  weeksOf,
+} from '../domain/results.js';
+import { visibleOverview } from './coordination.js';
+import { BadInputError, NotFoundError } from './errors.js';
+
+export interface QuestionnaireResults {
+  slug: string;
+  status: string;
+  definition: Questionnaire;
+  policy: DisclosurePolicy;
+  /** '' for none, LANGUAGE, or a dimension question's key. */
+  by: string;
+  dimensions: Question[];
+  groups: string[];
+  /** Responses in the published numbers, per group, protected like every other count. */
+  responses: ProtectedTable;
+  weeks: ProtectedTable;
+  questions: { question: Question; tables: { spec: ResultSpec; table: ProtectedTable }[] }[];
+}
+
+/**
+ * Results as coordinators and analysts see them: from the maintained aggregates only, every
+ * number through the disclosure-control module (DESIGN.md §4.3).
+ */
+export function resultsService(deps: {
+  questionnaires: QuestionnaireRepository;
+  aggregates: AggregateRepository;
+}) {
+  return {
+    async results(account: Account, slug: string, by = ''): Promise<QuestionnaireResults> {
+      const found = await visibleOverview(deps.questionnaires, account, slug);
+      const versions = await deps.questionnaires.publishedDefinitions(found.id);
+      const definition = versions.at(-1);
+      if (!definition) throw new NotFoundError(`${slug} has no published version`);
+      const policy: DisclosurePolicy = { threshold: DEFAULT_THRESHOLD };
+      const dimensions = dimensionsOf(versions);
+      if (by !== '' && by !== LANGUAGE && !dimensions.some((d) => d.key === by))
+        throw new BadInputError(`cannot break results down by ${by}`);
+      // New answers join the published numbers in batches of at least k while answering goes
+      // on; once it has stopped, the rest join too.
+      await deps.aggregates.fold(
+        found.id,
+        dimensions.map((d) => d.key),
+        found.status === 'open' ? policy.threshold : 0,
+      );
+      const cells = await deps.aggregates.cells(found.id, by);
+      const groups = groupsOf(definition, by, cells);
+      const counts = responseCounts(cells, groups);
+      const responses: RawTable = {
+        values: ['all'],
+        groups,
+        multiple: false,
+        cells: { all: counts },
+        totals: counts,
+      };
+      const overall = by === '' ? cells : await deps.aggregates.cells(found.id, '');
+      const weekCells = weeksOf(overall);
+      const weeks: RawTable = {
+        values: weekCells.map((w) => w.week),
+        groups: [''],
+        multiple: false,
+        cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
+        totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
+      };
+      return {
+        slug: found.slug,
+        status: found.status,
+        definition,
+        policy,
+        by,
+        dimensions,
+        groups,
+        responses: protectTable(responses, policy),
+        weeks: protectTable(weeks, policy),
+        questions: rawResults(definition, cells, groups).map(({ question, tables }) => ({
+          question,
+          tables: tables.map(({ spec, raw }) => ({ spec, table: protectTable(raw, policy) })),
+        })),
+      };
+    },
+  };
+}
+
+export type ResultsService = ReturnType<typeof resultsService>;
