@@ -22,12 +22,14 @@ interface Text {
 function cellView(cell: ProtectedCell | undefined, k: number, format: (n: number) => string) {
   if (!cell || cell.value === null) {
     const flag = cell?.flag ?? 'c';
-    return { text: flag === 'c' ? `<${format(k)}` : '×', flag, percent: '' };
+    return { text: flag === 'c' ? `<${format(k)}` : '×', flag, percent: '', share: null };
   }
   return {
     text: format(cell.value),
     flag: cell.flag,
     percent: cell.percent === null ? '' : `${format(cell.percent)} %`,
+    /** The percentage as a number, for charts. */
+    share: cell.percent,
   };
 }
 
