@@ -1,58 +1,30 @@
-// Placeholder for the disclosure-control module being written on branch wip-sdc; replaced on merge.
-export const MIN_THRESHOLD = 5;
-export const DEFAULT_THRESHOLD = 10;
-export interface DisclosurePolicy {
-  threshold: number;
-}
-export interface RawCell {
-  count: number;
-  keySum: number;
-}
-export interface RawTable {
-  values: string[];
-  groups: string[];
-  cells: Record<string, Record<string, RawCell>>;
-  totals: Record<string, RawCell>;
-  multiple: boolean;
-}
-export type Flag = 'c' | 's' | 'g' | 'z';
-export interface ProtectedCell {
-  value: number | null;
-  flag: Flag | null;
-  percent: number | null;
-}
-export interface ProtectedTable {
-  values: string[];
-  groups: string[];
-  cells: Record<string, Record<string, ProtectedCell>>;
-  totals: Record<string, ProtectedCell>;
-  hiddenGroups: string[];
-}
-const one = (n: number, k: number): ProtectedCell =>
-  n === 0
-    ? { value: 0, flag: null, percent: null }
-    : n < k
-      ? { value: null, flag: 'c', percent: null }
-      : { value: n, flag: null, percent: null };
-export function protectTable(table: RawTable, policy: DisclosurePolicy): ProtectedTable {
-  const k = policy.threshold;
-  const totals = Object.fromEntries(
-    table.groups.map((g) => [g, one(table.totals[g]?.count ?? 0, k)]),
-  );
-  const cells = Object.fromEntries(
-    table.values.map((v) => [
-      v,
-      Object.fromEntries(
-        table.groups.map((g) => {
-          const c = one(table.cells[v]?.[g]?.count ?? 0, k);
-          const t = totals[g]?.value;
-          return [
-            g,
-            { ...c, percent: c.value !== null && t ? Math.round((100 * c.value) / t) : null },
-          ];
-        }),
-      ),
-    ]),
-  );
-  return { values: table.values, groups: table.groups, cells, totals, hiddenGroups: [] };
-}
+/**
+ * Statistical disclosure control: the only road from a count to any page, export or bundle
+ * (DESIGN.md §4.3, docs/disclosure-control.md). Pure code, no I/O.
+ */
+export {
+  MIN_THRESHOLD,
+  DEFAULT_THRESHOLD,
+  SMALL_GROUP_FACTOR,
+  defaultPolicy,
+  disclosurePolicySchema,
+  mayPublish,
+  thresholdOf,
+  type DisclosurePolicy,
+} from './policy.js';
+export {
+  KEY_MODULUS,
+  MAX_NOISE,
+  NOISE_BUCKETS,
+  PERTURBATION_TABLE,
+  addKey,
+  cellKey,
+  noise,
+  perturb,
+  recordKeyInt,
+  type RawCell,
+} from './cell-key.js';
+export { protectCell, type Flag, type ProtectedCell } from './cell.js';
+export type { RawTable } from './grid.js';
+export { protectTable, type ProtectedTable } from './table.js';
+export { protectCount, publishedStep, showCount, type ProtectedCount } from './counts.js';
