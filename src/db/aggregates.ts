@@ -56,7 +56,8 @@ function contributionsSql(sign: 1 | -1, dimensions: string): string {
 const ADD_TO_CELLS = `
   insert into result_cells
     (questionnaire_id, question_key, item, value, dimension, group_value, count, key_sum)
-  select :questionnaire, question_key, item, value, dimension, group_value, count, key_sum
+  select :questionnaire, question_key, item, value, dimension, group_value, count,
+         ((key_sum % ${KEY_SPACE}) + ${KEY_SPACE}) % ${KEY_SPACE}
     from changes
   on conflict (questionnaire_id, dimension, question_key, item, value, group_value)
   do update set

@@ -53,8 +53,27 @@ export function groupsOf(doc: Questionnaire, dimension: string, cells: CellCount
                 ?.values.map((v) => v.key) ?? [])
             : [];
         })();
-  const seen = new Set(cells.map((c) => c.groupValue));
+  const seen = new Set(cells.map((c) => c.groupValue).filter((g) => g !== ''));
   return [...declared, ...[...seen].filter((g) => !declared.includes(g)).sort()];
+}
+
+/**
+ * A table's values, plus any that only older versions offered: answers given to them still
+ * count, so the table adds up.
+ */
+function withValuesSeen(spec: ResultSpec, questionKey: string, cells: CellCount[]): ResultSpec {
+  const known = new Set(spec.values.map((v) => v.key));
+  const extra = [
+    ...new Set(
+      cells
+        .filter((c) => c.questionKey === questionKey && c.item === spec.item)
+        .map((c) => c.value)
+        .filter((v) => v !== ANSWERED && !known.has(v)),
+    ),
+  ].sort();
+  return extra.length === 0
+    ? spec
+    : { ...spec, values: [...spec.values, ...extra.map((key) => ({ key, text: key }))] };
 }
 
 /** The raw tables of every question, from the maintained counts of one breakdown. */
@@ -75,6 +94,7 @@ export function rawResults(
       question,
       tables: typeOf(question)
         .results(question)
+        .map((declared) => withValuesSeen(declared, question.key, cells))
         .map((spec) => ({
           spec,
           raw: {

@@ -62,8 +62,12 @@ export function resultsService(deps: {
         dimensions.map((d) => d.key),
         found.status === 'open' ? policy.threshold : 0,
       );
-      const cells = await deps.aggregates.cells(found.id, by);
-      const groups = groupsOf(definition, by, cells);
+      const overall = await deps.aggregates.cells(found.id, '');
+      const breakdown = by === '' ? [] : await deps.aggregates.cells(found.id, by);
+      // A breakdown keeps the everyone column: it tells how many gave no answer to the dimension,
+      // and it is protected exactly as in the table without a breakdown.
+      const groups = ['', ...(by === '' ? [] : groupsOf(definition, by, breakdown))];
+      const cells = [...overall, ...breakdown];
       const counts = responseCounts(cells, groups);
       const responses: RawTable = {
         values: ['all'],
@@ -72,7 +76,6 @@ export function resultsService(deps: {
         cells: { all: counts },
         totals: counts,
       };
-      const overall = by === '' ? cells : await deps.aggregates.cells(found.id, '');
       const weekCells = weeksOf(overall);
       const weeks: RawTable = {
         values: weekCells.map((w) => w.week),

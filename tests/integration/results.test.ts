@@ -56,7 +56,7 @@ describe('results from maintained aggregates, in batches of at least k', () => {
 
   it('once k are waiting, they join the results together', async () => {
     for (let i = 0; i < 8; i++) receipts.push(await completeDemo(new Citizen(t.app), 'pl'));
-    await coordinator.get(RESULTS);
+    expect((await coordinator.get(RESULTS)).status).toBe(200);
     expect(await pending()).toBe(0);
     expect(await folded()).toBe(12);
     // The willingness matrix has one table per recipient.

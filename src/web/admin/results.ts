@@ -45,7 +45,7 @@ export function resultRoutes(deps: Deps): AdminRoute[] {
     const k = results.policy.threshold;
     const dimension = results.dimensions.find((d) => d.key === results.by);
     const groupLabel = (group: string): Text => {
-      if (results.by === '') return { text: t('admin.results.everyone'), lang };
+      if (group === '') return { text: t('admin.results.everyone'), lang };
       if (results.by === LANGUAGE) return { text: nativeName(group as LanguageCode), lang: group };
       const spec = dimension
         ? typeOf(dimension)
