@@ -109,40 +109,69 @@ export function aggregateRepository(db: Db) {
 
     /**
      * Folds new responses and pending withdrawals into the aggregates once there are at least
-     * `minimum` of them (always, when `minimum` is 0). One fold at a time per questionnaire, even
-     * across processes. Returns how many were folded.
+     * `minimum` of them (always, when `minimum` is 0), in transactions of at most `batch`
+     * responses. One fold at a time per questionnaire, even across processes. Returns about how
+     * many responses and withdrawals were folded (0 when none).
      */
-    async fold(questionnaireId: string, dimensions: string[], minimum: number): Promise<number> {
-      return db.transaction(async (trx) => {
-        await trx.raw('select id from questionnaires where id = ? for update', [questionnaireId]);
-        const waiting = await pending(trx, questionnaireId);
-        if (waiting === 0 || waiting < minimum) return 0;
-        // Keys are [a-z0-9_] (the definition schema), so an array literal is safe here.
-        const params = { questionnaire: questionnaireId, dimensions: `{${dimensions.join(',')}}` };
-        await trx.raw(
-          `with batch as (
-             update responses set aggregated = true
-              where questionnaire_id = :questionnaire and not aggregated
-              returning id, language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
-           ), ${contributionsSql(1, 'a.question_key = any(cast(:dimensions as text[]))')},
-           changes as (
-             select question_key, item, value, dimension, group_value,
-                    sum(count) as count, sum(key_sum) as key_sum
-               from (
-                 select question_key, item, value, dimension, group_value, count, key_sum
-                   from contributions
-                 union all
-                 select question_key, item, value, dimension, group_value, count, key_sum
-                   from result_adjustments where questionnaire_id = :questionnaire
-               ) as each_change
-              group by 1, 2, 3, 4, 5
-           )
-           ${ADD_TO_CELLS}`,
-          params,
-        );
-        await trx('result_adjustments').where('questionnaire_id', questionnaireId).delete();
-        return waiting;
-      });
+    async fold(
+      questionnaireId: string,
+      dimensions: string[],
+      minimum: number,
+      batch = 20_000,
+    ): Promise<number> {
+      let folded = 0;
+      for (;;) {
+        const done = await db.transaction(async (trx) => {
+          await trx.raw('select id from questionnaires where id = ? for update', [questionnaireId]);
+          const waiting = await pending(trx, questionnaireId);
+          if (waiting === 0 || (folded === 0 && waiting < minimum)) return 0;
+          // Keys are [a-z0-9_] (the definition schema), so an array literal is safe here.
+          const params = {
+            questionnaire: questionnaireId,
+            dimensions: `{${dimensions.join(',')}}`,
+            batch,
+          };
+          await trx.raw(
+            `with batch as (
+               update responses set aggregated = true
+                where questionnaire_id = :questionnaire and id in (
+                  select id from responses
+                   where questionnaire_id = :questionnaire and not aggregated limit :batch)
+                returning id, language, iso_week,
+                          cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
+             ), ${contributionsSql(1, 'a.question_key = any(cast(:dimensions as text[]))')},
+             changes as (
+               select question_key, item, value, dimension, group_value,
+                      sum(count) as count, sum(key_sum) as key_sum
+                 from (
+                   select question_key, item, value, dimension, group_value, count, key_sum
+                     from contributions
+                   union all
+                   select question_key, item, value, dimension, group_value, count, key_sum
+                     from result_adjustments where questionnaire_id = :questionnaire
+                 ) as each_change
+                group by 1, 2, 3, 4, 5
+             )
+             ${ADD_TO_CELLS}`,
+            params,
+          );
+          await trx('result_adjustments').where('questionnaire_id', questionnaireId).delete();
+          return Math.min(waiting, batch);
+        });
+        if (done === 0) return folded;
+        folded += done;
+      }
+    },
+
+    /** Questionnaires with responses or withdrawals waiting to be folded in. */
+    async withPending(): Promise<string[]> {
+      const rows = (
+        await db.raw(
+          `select distinct questionnaire_id from responses where not aggregated
+         union select distinct questionnaire_id from result_adjustments`,
+        )
+      ).rows as { questionnaire_id: string }[];
+      return rows.map((r) => r.questionnaire_id);
     },
 
     /**

@@ -45,23 +45,38 @@ export function resultsService(deps: {
   questionnaires: QuestionnaireRepository;
   aggregates: AggregateRepository;
 }) {
+  const policyOf = (): DisclosurePolicy => ({ threshold: DEFAULT_THRESHOLD });
+
+  /**
+   * New answers join the published numbers in batches of at least k while answering goes on;
+   * once it has stopped, the rest join too.
+   */
+  async function fold(id: string, status: string, versions: Questionnaire[]) {
+    const dimensions = dimensionsOf(versions).map((d) => d.key);
+    await deps.aggregates.fold(id, dimensions, status === 'open' ? policyOf().threshold : 0);
+  }
+
   return {
+    /** Housekeeping: folds whatever is waiting, for every questionnaire. */
+    async foldPending(): Promise<void> {
+      const waiting = new Set(await deps.aggregates.withPending());
+      if (waiting.size === 0) return;
+      for (const q of await deps.questionnaires.overviews()) {
+        if (!waiting.has(q.id)) continue;
+        await fold(q.id, q.status, await deps.questionnaires.publishedDefinitions(q.id));
+      }
+    },
+
     async results(account: Account, slug: string, by = ''): Promise<QuestionnaireResults> {
       const found = await visibleOverview(deps.questionnaires, account, slug);
       const versions = await deps.questionnaires.publishedDefinitions(found.id);
       const definition = versions.at(-1);
       if (!definition) throw new NotFoundError(`${slug} has no published version`);
-      const policy: DisclosurePolicy = { threshold: DEFAULT_THRESHOLD };
+      const policy = policyOf();
       const dimensions = dimensionsOf(versions);
       if (by !== '' && by !== LANGUAGE && !dimensions.some((d) => d.key === by))
         throw new BadInputError(`cannot break results down by ${by}`);
-      // New answers join the published numbers in batches of at least k while answering goes
-      // on; once it has stopped, the rest join too.
-      await deps.aggregates.fold(
-        found.id,
-        dimensions.map((d) => d.key),
-        found.status === 'open' ? policy.threshold : 0,
-      );
+      await fold(found.id, found.status, versions);
       const overall = await deps.aggregates.cells(found.id, '');
       const breakdown = by === '' ? [] : await deps.aggregates.cells(found.id, by);
       // A breakdown keeps the everyone column: it tells how many gave no answer to the dimension,

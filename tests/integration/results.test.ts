@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
+import { simulationService } from '../../src/services/simulation.js';
 import { account, signedIn } from '../helpers/coordinator.js';
 
 let t: TestApp;
@@ -138,5 +139,28 @@ describe('results from maintained aggregates, in batches of at least k', () => {
       key_sum: string;
     }[];
     expect(cells.map((c) => ({ ...c, count: Number(c.count) }))).toEqual(scan);
+  });
+
+  it('housekeeping folds simulated responses in batches, and the cells still equal a scan', async () => {
+    const result = await simulationService(t.deps.repositories).simulate(DEMO, {
+      count: 45,
+      seed: 3,
+      now: new Date(),
+    });
+    expect(result).toEqual({ kind: 'simulated', count: 45 });
+    const id = ((await t.db('questionnaires').where('slug', DEMO).first('id')) as { id: string })
+      .id;
+    expect(await t.deps.repositories.aggregates.fold(id, ['age'], 0, 7)).toBe(45);
+    expect(await pending()).toBe(0);
+    expect(await folded()).toBe(57);
+    await t.deps.results.foldPending();
+    expect(await folded()).toBe(57);
+    const byAge = (await t
+      .db('result_cells')
+      .where({ dimension: 'age', question_key: '$responses' })
+      .sum('count as n')
+      .first()) as { n: string };
+    // Simulated answers carry ages; the first twelve only some.
+    expect(Number(byAge.n)).toBeGreaterThanOrEqual(45);
   });
 });
