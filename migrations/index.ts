@@ -7,6 +7,7 @@ import * as auditLog from './20261122000600_audit_log.js';
 import * as schedule from './20261122000700_schedule.js';
 import * as staleTranslations from './20261122000800_stale_translations.js';
 import * as accessCodes from './20261122000900_access_codes.js';
+import * as resultAggregates from './20261122001000_result_aggregates.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   schedule,
   staleTranslations,
   accessCodes,
+  resultAggregates,
 ];

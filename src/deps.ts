@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { accessCodeRepository } from './db/access-codes.js';
 import { accountRepository } from './db/accounts.js';
+import { aggregateRepository } from './db/aggregates.js';
 import { auditRepository } from './db/audit.js';
 import { draftRepository } from './db/drafts.js';
 import { createDb, type Db } from './db/knex.js';
@@ -12,6 +13,7 @@ import { accountService } from './services/accounts.js';
 import { answeringService } from './services/answering.js';
 import { coordinationService } from './services/coordination.js';
 import { questionnaireService } from './services/questionnaires.js';
+import { resultsService } from './services/results.js';
 import { xlsformImportService } from './services/xlsform-import.js';
 
 export interface AppSettings {
@@ -59,6 +61,7 @@ export function depsFromDb(
   const questionnaires = questionnaireRepository(db);
   const drafts = draftRepository(db);
   const responses = responseRepository(db);
+  const aggregates = aggregateRepository(db);
   const accounts = accountRepository(db);
   const audit = auditRepository(db);
   const coordination = coordinationService({ questionnaires, audit });
@@ -68,7 +71,7 @@ export function depsFromDb(
     db,
     logger: options.logger,
     settings: options.settings,
-    repositories: { questionnaires, drafts, responses, accounts, audit, accessCodes },
+    repositories: { questionnaires, drafts, responses, accounts, audit, accessCodes, aggregates },
     answering: answeringService({
       questionnaires,
       drafts,
@@ -82,6 +85,7 @@ export function depsFromDb(
     accounts: accountService({ accounts, audit }),
     coordination,
     xlsformImport: xlsformImportService({ coordination }),
+    results: resultsService({ questionnaires, aggregates }),
     accessCodes: accessCodeService({ questionnaires, accessCodes, audit, secret }),
   };
 }

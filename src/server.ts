@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       deps.repositories.questionnaires
         .applySchedules()
         .then(() => deps.repositories.accessCodes.rewriteNotOpen()),
+      // New responses join the published results in batches of at least k (disclosure control).
+      deps.results.foldPending(),
     ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
   }, 60_000);
   housekeeping.unref();

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -16,6 +17,8 @@ import { createTranslations } from '../web/i18n.js';
 import { readPassword } from './password-input.js';
 import { questionnaireSchema } from '../domain/questionnaire/schema.js';
 import { questionnaireService } from '../services/questionnaires.js';
+import { responseRepository } from '../db/responses.js';
+import { simulationService, type SimulationResult } from '../services/simulation.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -35,6 +38,12 @@ Commands:
   access-codes:rewrite --slug <slug>  write all used access codes of a questionnaire again in one
                                       transaction, so none can be tied to its response by the
                                       transaction id (done by itself when a questionnaire closes)
+  responses:simulate <slug> --count <n> [--seed <s>]
+                                      store n simulated responses (1 to 5,000,000) to the published
+                                      version, answered by the web form's rules; the same seed
+                                      gives the same responses (default: a random seed, printed).
+                                      For tests and benchmarks only: they cannot be told apart
+                                      from citizens' answers, so it refuses to run in production
   schema:json [--out <file>]          write the JSON Schema of the definition format
                                       (default: docs/questionnaire.schema.json)
 `;
@@ -73,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       countries: { type: 'string' },
       slug: { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -197,6 +208,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'responses:simulate':
+      return simulate(args[0], values.count, values.seed);
     case 'schema:json': {
       const out = values.out ?? 'docs/questionnaire.schema.json';
       writeFileSync(out, `${JSON.stringify(definitionJsonSchema(), null, 2)}\n`);
@@ -206,6 +219,67 @@ async function main(argv: string[]): Promise<number> {
     default:
       return usageError(`Unknown command "${command}".`);
   }
+}
+
+const MAX_SIMULATED = 5_000_000;
+
+const SIMULATION_REFUSALS: Record<Exclude<SimulationResult['kind'], 'simulated'>, string> = {
+  unknown: 'No questionnaire "%s".',
+  unpublished: '"%s" has no published version to answer.',
+  'seed-used': 'Responses with this seed are already in "%s"; choose another --seed.',
+};
+
+/** A whole number written in digits, at most `max`; undefined otherwise. */
+function wholeNumber(text: string, max: number): number | undefined {
+  return /^\d{1,10}$/.test(text) && Number(text) <= max ? Number(text) : undefined;
+}
+
+async function simulate(
+  slug: string | undefined,
+  countText: string | undefined,
+  seedText: string | undefined,
+): Promise<number> {
+  if (!slug || countText === undefined)
+    return usageError('responses:simulate needs a slug and --count');
+  const count = wholeNumber(countText, MAX_SIMULATED);
+  const seed = seedText === undefined ? randomInt(2 ** 32) : wholeNumber(seedText, 2 ** 32 - 1);
+  if (!count || seed === undefined) {
+    console.error(
+      `--count must be a whole number from 1 to ${MAX_SIMULATED} and --seed one from 0 to ${2 ** 32 - 1}.`,
+    );
+    return 2;
+  }
+  if (loadConfig().NODE_ENV === 'production') {
+    console.error(
+      'responses:simulate does not run in production: simulated answers would mix with real ones.',
+    );
+    return 2;
+  }
+  return withDb(async (db) => {
+    const started = performance.now();
+    let reported = 0;
+    const result = await simulationService({
+      questionnaires: questionnaireRepository(db),
+      responses: responseRepository(db),
+    }).simulate(slug, {
+      count,
+      seed,
+      now: new Date(),
+      onProgress(stored) {
+        const tenths = Math.floor((stored * 10) / count);
+        if (tenths === reported) return;
+        reported = tenths;
+        console.error(`${tenths * 10} % (${stored} of ${count})`);
+      },
+    });
+    if (result.kind !== 'simulated') {
+      console.error(SIMULATION_REFUSALS[result.kind].replace('%s', slug));
+      return 2;
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`Simulated ${count} responses for ${slug} in ${seconds} s (seed ${seed})`);
+    return 0;
+  });
 }
 
 function usageError(message: string): number {

@@ -197,6 +197,16 @@ export function questionnaireRepository(db: Db) {
       });
     },
 
+    /** Every published version's definition, oldest first: what answers were given to. */
+    async publishedDefinitions(questionnaireId: string): Promise<Questionnaire[]> {
+      const rows = (await db('questionnaire_versions')
+        .where('questionnaire_id', questionnaireId)
+        .whereNotNull('published_at')
+        .orderBy('version')
+        .select('definition')) as { definition: Questionnaire }[];
+      return rows.map((r) => r.definition);
+    },
+
     async overviews(slug?: string): Promise<QuestionnaireOverview[]> {
       const query = db('questionnaires as q')
         .joinRaw(

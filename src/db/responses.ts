@@ -1,5 +1,6 @@
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
 import { useAccessCode } from './access-codes.js';
+import { withdrawInto } from './aggregates.js';
 import type { Db } from './knex.js';
 
 /** Exactly what is stored about a submitted response: nothing else exists to store. */
@@ -57,10 +58,87 @@ export function responseRepository(db: Db) {
       });
     },
 
+    /**
+     * Stores many responses and their answers in one transaction, for loading simulated data:
+     * one statement per table, the values passed as arrays and spread by `unnest`, so a
+     * thousand responses cost two statements with 13 parameters whatever their answers.
+     */
+    async insertMany(responses: readonly NewResponse[]): Promise<void> {
+      if (responses.length === 0) return;
+      const answers = {
+        questionnaireIds: [] as string[],
+        responseIds: [] as string[],
+        ordinals: [] as number[],
+        questionKeys: [] as string[],
+        items: [] as string[],
+        values: [] as string[],
+      };
+      for (const response of responses)
+        response.rows.forEach((row, ordinal) => {
+          answers.questionnaireIds.push(response.questionnaireId);
+          answers.responseIds.push(response.id);
+          answers.ordinals.push(ordinal);
+          answers.questionKeys.push(row.questionKey);
+          answers.items.push(row.item);
+          answers.values.push(row.value);
+        });
+      await db.transaction(async (trx) => {
+        // Losing the last batches in a crash is harmless here; waiting for each flush is not.
+        await trx.raw('set local synchronous_commit = off');
+        await trx.raw(
+          `insert into responses
+             (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)
+           select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
+                                ?::float8[], ?::text[])`,
+          [
+            responses.map((r) => r.questionnaireId),
+            responses.map((r) => r.id),
+            responses.map((r) => r.versionId),
+            responses.map((r) => r.language),
+            responses.map((r) => r.isoWeek),
+            responses.map((r) => r.recordKey),
+            responses.map((r) => r.receiptHash),
+          ],
+        );
+        if (answers.ordinals.length === 0) return;
+        await trx.raw(
+          `insert into answers (questionnaire_id, response_id, ordinal, question_key, item, value)
+           select * from unnest(?::uuid[], ?::uuid[], ?::int2[], ?::text[], ?::text[], ?::text[])`,
+          [
+            answers.questionnaireIds,
+            answers.responseIds,
+            answers.ordinals,
+            answers.questionKeys,
+            answers.items,
+            answers.values,
+          ],
+        );
+      });
+    },
+
+    /** Whether a response with this id exists in the questionnaire. */
+    async exists(questionnaireId: string, id: string): Promise<boolean> {
+      const row: unknown = await db('responses')
+        .where({ questionnaire_id: questionnaireId, id })
+        .first('id');
+      return row !== undefined;
+    },
+
     /** Deletes the response a receipt belongs to (answers go with it). */
     async deleteByReceipt(receiptHash: string): Promise<boolean> {
-      const deleted = await db('responses').where('receipt_hash', receiptHash).delete();
-      return deleted > 0;
+      return db.transaction(async (trx) => {
+        const found = (await trx('responses')
+          .where('receipt_hash', receiptHash)
+          .forUpdate()
+          .first('questionnaire_id', 'id')) as { questionnaire_id: string; id: string } | undefined;
+        if (!found) return false;
+        // What it added to the results leaves them with the next batch, not at once.
+        await withdrawInto(trx, found.questionnaire_id, found.id);
+        await trx('responses')
+          .where({ questionnaire_id: found.questionnaire_id, id: found.id })
+          .delete();
+        return true;
+      });
     },
   };
 }

@@ -106,6 +106,7 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
   'POST /questionnaires/:slug/questions/:question/delete': {
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
   },
+  'GET /questionnaires/:slug/results': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/schedule': {
     body: { opensAt: '', closesAt: '' },

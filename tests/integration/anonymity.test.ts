@@ -43,8 +43,27 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const RESPONSE_TABLES = ['responses', 'answers'];
+/** Counts per answer and breakdown group, and withdrawals waiting for the next batch. */
+const AGGREGATE_TABLES = ['result_cells', 'result_adjustments'];
 
 describe('anonymity by construction', () => {
+  it('aggregate tables hold counts and key sums per answer and group, never a response or a time', async () => {
+    const columns = (await t
+      .db('information_schema.columns')
+      .whereIn('table_name', AGGREGATE_TABLES)
+      .andWhere('table_schema', 'public')
+      .select('table_name', 'column_name')
+      .orderBy(['table_name', 'column_name'])) as { table_name: string; column_name: string }[];
+    const shared = ['count', 'dimension', 'group_value', 'item', 'key_sum', 'question_key'];
+    const expected = (table: string, extra: string[] = []) =>
+      [...shared, 'questionnaire_id', 'value', ...extra].sort().map((c) => `${table}.${c}`);
+    expect(columns.map((c) => `${c.table_name}.${c.column_name}`)).toEqual([
+      // A random id per withdrawal, so pending withdrawals can be counted; it names no response.
+      ...expected('result_adjustments', ['withdrawal_id']),
+      ...expected('result_cells'),
+    ]);
+  });
+
   it('response tables have only the allowed columns, none of them a time, IP, agent, session or sequence', async () => {
     const columns = await t
       .db('information_schema.columns')
@@ -60,6 +79,8 @@ describe('anonymity by construction', () => {
       'answers.questionnaire_id',
       'answers.response_id',
       'answers.value',
+      // Whether the response is already in the published results (folded in batches of k).
+      'responses.aggregated',
       'responses.id',
       'responses.iso_week',
       'responses.language',

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATHS, ROOT } from '../../src/paths.js';
+import { PATHS } from '../../src/paths.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { databaseUrlOf, runCli } from '../helpers/cli.js';
 import { questionnaireFor } from '../helpers/coordinator.js';
 
 let t: TestApp;
@@ -13,35 +13,12 @@ const folder = mkdtempSync(join(tmpdir(), 'consulta-cli-'));
 
 beforeAll(async () => {
   t = await createTestApp();
-  databaseUrl = (t.db.client.config.connection as { connectionString: string }).connectionString;
+  databaseUrl = databaseUrlOf(t.db);
 });
 afterAll(async () => t.close());
 
 /** Runs the CLI against this file's database, with text on its standard input (a piped password). */
-function cliWithInput(
-  input: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', ...args],
-      // vitest puts Vite's BASE_URL ('/') into the environment; the CLI must not see it.
-      {
-        cwd: ROOT,
-        env: { ...process.env, BASE_URL: '', DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-    child.stdin?.end(input);
-  });
-}
-
+const cliWithInput = (input: string, ...args: string[]) => runCli(databaseUrl, input, args);
 const cli = (...args: string[]) => cliWithInput('', ...args);
 
 describe('the command line', () => {

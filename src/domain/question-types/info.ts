@@ -24,4 +24,5 @@ export const info: QuestionType<InfoQuestion> = {
   summarise: () => [],
   conditionValues: () => [],
   conditionTarget: () => null,
+  results: () => [],
 };

@@ -29,4 +29,5 @@ export const likert: QuestionType<LikertQuestion> = {
   ],
   conditionValues: (_q, answer) => [String(answer)],
   conditionTarget: (q) => ({ items: null, values: scaleOptions(q.scale).map((o) => o.key) }),
+  results: (q) => [{ item: '', values: scaleOptions(q.scale), multiple: false }],
 };

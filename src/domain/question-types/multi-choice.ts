@@ -91,4 +91,5 @@ export const multiChoice: QuestionType<MultiChoiceQuestion> = {
     asList(answer).map((key) => textIn(q.options.find((o) => o.key === key)?.label, lang)),
   conditionValues: (_q, answer) => asList(answer),
   conditionTarget: (q) => ({ items: null, values: q.options.map((o) => o.key) }),
+  results: (q) => [{ item: '', values: q.options, multiple: true }],
 };

@@ -115,4 +115,11 @@ export const number: QuestionType<NumberQuestion> = {
     return band ? [band.key] : [];
   },
   conditionTarget: (q) => ({ items: null, values: q.bands.map((b) => b.key) }),
+  results: (q) => [
+    {
+      item: '',
+      values: q.bands.map((b) => ({ key: b.key, label: b.label, text: `${b.min}–${b.max}` })),
+      multiple: false,
+    },
+  ],
 };

@@ -72,4 +72,12 @@ export const ranking: QuestionType<RankingQuestion> = {
   },
   conditionValues: () => [],
   conditionTarget: () => null,
+  // One table per option: how many put it first, second...
+  results: (q) =>
+    q.options.map((option) => ({
+      item: option.key,
+      label: option.label,
+      values: q.options.map((_o, i) => ({ key: String(i + 1), text: String(i + 1) })),
+      multiple: false,
+    })),
 };

@@ -112,5 +112,12 @@ export function matrixBehaviour<Q extends { key: string }>(
       items: rowsOf(q).map((r) => r.key),
       values: columnsOf(q).map((c) => c.key),
     }),
+    results: (q: Q) =>
+      rowsOf(q).map((row) => ({
+        item: row.key,
+        label: row.label,
+        values: columnsOf(q),
+        multiple: false,
+      })),
   };
 }

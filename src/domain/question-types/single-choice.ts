@@ -38,4 +38,5 @@ export const singleChoice: QuestionType<SingleChoiceQuestion> = {
   summarise: (q, answer, lang) => [textIn(q.options.find((o) => o.key === answer)?.label, lang)],
   conditionValues: (_q, answer) => [String(answer)],
   conditionTarget: (q) => ({ items: null, values: q.options.map((o) => o.key) }),
+  results: (q) => [{ item: '', values: q.options, multiple: false }],
 };

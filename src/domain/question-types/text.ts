@@ -42,4 +42,5 @@ export const text: QuestionType<TextQuestion> = {
   summarise: (_q, answer) => [String(answer)],
   conditionValues: () => [],
   conditionTarget: () => null,
+  results: () => [],
 };

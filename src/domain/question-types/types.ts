@@ -51,6 +51,17 @@ export interface QuestionCommon {
   dimension: boolean;
 }
 
+/** One table of results: a whole question, or one row, purpose or option of it. */
+export interface ResultSpec {
+  /** '' for the question, else the row, purpose or ranked option. */
+  item: string;
+  label?: LocalizedText | undefined;
+  /** The answers counted, in the order they are shown; `text` when they have no label. */
+  values: { key: string; label?: LocalizedText | undefined; text?: string }[];
+  /** Whether one respondent may count in several values (multiple choice). */
+  multiple: boolean;
+}
+
 /**
  * Everything one question type knows: its definition schema, how it reads a form, what it
  * stores, how it is summarised and what conditions may test. Adding a type adds one of these.
@@ -73,6 +84,8 @@ export interface QuestionType<Q extends QuestionCommon> {
   /** Values a display condition compares against (option, point or band keys). */
   conditionValues(question: Q, answer: Answer, item: string | undefined): string[];
   conditionTarget(question: Q): ConditionTarget | null;
+  /** The tables its results are shown in (none for free text and information). */
+  results(question: Q): ResultSpec[];
   /** Whether the question collects an answer at all (false for info blocks). */
   readonly answerable: boolean;
 }

@@ -9,6 +9,7 @@ import { questionBuilderRoutes } from './builder-questions.js';
 import { builderRoutes } from './builder.js';
 import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
+import { resultRoutes } from './results.js';
 import { questionnaireRoutes } from './questionnaires.js';
 import { translationRoutes } from './translations.js';
 import { xlsformRoutes } from './xlsform.js';
@@ -22,6 +23,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...questionBuilderRoutes(deps),
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
+    ...resultRoutes(deps),
     ...translationRoutes(deps),
     ...xlsformRoutes(deps),
     ...accessCodeRoutes(deps),

@@ -1,0 +1,134 @@
+import type { RawCell, RawTable } from './disclosure/index.js';
+import type { LanguageCode } from './languages.js';
+import type { Question } from './question-types/registry-schema.js';
+import { typeOf } from './question-types/registry.js';
+import type { ResultSpec } from './question-types/types.js';
+import type { Questionnaire } from './questionnaire/schema.js';
+
+/** A maintained count, as the aggregates hold it (src/db/aggregates.ts). */
+export interface CellCount {
+  questionKey: string;
+  item: string;
+  value: string;
+  groupValue: string;
+  count: number;
+  keySum: number;
+}
+
+/** Pseudo-questions of the aggregates: every response, and the ISO week it came in. */
+export const RESPONSES = '$responses';
+export const WEEKS = '$week';
+/** The value that counts respondents who answered a question (or a row of it). */
+export const ANSWERED = '$answered';
+/** The breakdown by the language a response was given in. */
+export const LANGUAGE = '$language';
+
+export interface QuestionResults {
+  question: Question;
+  tables: { spec: ResultSpec; raw: RawTable }[];
+}
+
+const ZERO: RawCell = { count: 0, keySum: 0 };
+
+/** Dimension questions of any published version: what results can be broken down by. */
+export function dimensionsOf(versions: Questionnaire[]): Question[] {
+  const found = new Map<string, Question>();
+  for (const doc of [...versions].reverse())
+    for (const q of doc.sections.flatMap((s) => s.questions))
+      if (q.dimension && !found.has(q.key)) found.set(q.key, q);
+  return [...found.values()];
+}
+
+/** The groups of a breakdown, in the order of the definition: languages, options, bands. */
+export function groupsOf(doc: Questionnaire, dimension: string, cells: CellCount[]): string[] {
+  if (dimension === '') return [''];
+  const declared =
+    dimension === LANGUAGE
+      ? (doc.languages as LanguageCode[] as string[])
+      : (() => {
+          const q = doc.sections.flatMap((s) => s.questions).find((x) => x.key === dimension);
+          return q
+            ? (typeOf(q)
+                .results(q)[0]
+                ?.values.map((v) => v.key) ?? [])
+            : [];
+        })();
+  const seen = new Set(cells.map((c) => c.groupValue).filter((g) => g !== ''));
+  return [...declared, ...[...seen].filter((g) => !declared.includes(g)).sort()];
+}
+
+/**
+ * A table's values, plus any that only older versions offered: answers given to them still
+ * count, so the table adds up.
+ */
+function withValuesSeen(spec: ResultSpec, questionKey: string, cells: CellCount[]): ResultSpec {
+  const known = new Set(spec.values.map((v) => v.key));
+  const extra = [
+    ...new Set(
+      cells
+        .filter((c) => c.questionKey === questionKey && c.item === spec.item)
+        .map((c) => c.value)
+        .filter((v) => v !== ANSWERED && !known.has(v)),
+    ),
+  ].sort();
+  return extra.length === 0
+    ? spec
+    : { ...spec, values: [...spec.values, ...extra.map((key) => ({ key, text: key }))] };
+}
+
+/** The raw tables of every question, from the maintained counts of one breakdown. */
+export function rawResults(
+  doc: Questionnaire,
+  cells: CellCount[],
+  groups: string[],
+): QuestionResults[] {
+  const index = new Map<string, RawCell>();
+  for (const c of cells)
+    index.set(`${c.questionKey}\u0000${c.item}\u0000${c.value}\u0000${c.groupValue}`, c);
+  const at = (q: string, item: string, value: string, group: string) =>
+    index.get(`${q}\u0000${item}\u0000${value}\u0000${group}`) ?? ZERO;
+  return doc.sections
+    .flatMap((s) => s.questions)
+    .filter((q) => typeOf(q).answerable)
+    .map((question) => ({
+      question,
+      tables: typeOf(question)
+        .results(question)
+        .map((declared) => withValuesSeen(declared, question.key, cells))
+        .map((spec) => ({
+          spec,
+          raw: {
+            values: spec.values.map((v) => v.key),
+            groups,
+            multiple: spec.multiple,
+            cells: Object.fromEntries(
+              spec.values.map((v) => [
+                v.key,
+                Object.fromEntries(groups.map((g) => [g, at(question.key, spec.item, v.key, g)])),
+              ]),
+            ),
+            totals: Object.fromEntries(
+              groups.map((g) => [g, at(question.key, spec.item, ANSWERED, g)]),
+            ),
+          },
+        })),
+    }));
+}
+
+/** How many responses each group has, and per ISO week (everyone). */
+export function responseCounts(cells: CellCount[], groups: string[]) {
+  return Object.fromEntries(
+    groups.map((g) => [
+      g,
+      cells.find((c) => c.questionKey === RESPONSES && c.groupValue === g) ?? ZERO,
+    ]),
+  );
+}
+
+/** Responses per ISO week, oldest first. */
+export function weeksOf(cells: CellCount[]): { week: string; cell: RawCell }[] {
+  return cells
+    .filter((c) => c.questionKey === WEEKS)
+    .sort((a, b) => a.value.localeCompare(b.value))
+    .map((c) => ({ week: c.value, cell: c }));
+}

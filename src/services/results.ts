@@ -1,0 +1,121 @@
+import type { Account } from '../db/accounts.js';
+import type { AggregateRepository } from '../db/aggregates.js';
+import type { QuestionnaireRepository } from '../db/questionnaires.js';
+import {
+  DEFAULT_THRESHOLD,
+  protectTable,
+  type DisclosurePolicy,
+  type ProtectedTable,
+  type RawTable,
+} from '../domain/disclosure/index.js';
+import type { Question } from '../domain/question-types/registry-schema.js';
+import type { ResultSpec } from '../domain/question-types/types.js';
+import type { Questionnaire } from '../domain/questionnaire/schema.js';
+import {
+  dimensionsOf,
+  groupsOf,
+  LANGUAGE,
+  rawResults,
+  responseCounts,
+  weeksOf,
+} from '../domain/results.js';
+import { visibleOverview } from './coordination.js';
+import { BadInputError, NotFoundError } from './errors.js';
+
+export interface QuestionnaireResults {
+  slug: string;
+  status: string;
+  definition: Questionnaire;
+  policy: DisclosurePolicy;
+  /** '' for none, LANGUAGE, or a dimension question's key. */
+  by: string;
+  dimensions: Question[];
+  groups: string[];
+  /** Responses in the published numbers, per group, protected like every other count. */
+  responses: ProtectedTable;
+  weeks: ProtectedTable;
+  questions: { question: Question; tables: { spec: ResultSpec; table: ProtectedTable }[] }[];
+}
+
+/**
+ * Results as coordinators and analysts see them: from the maintained aggregates only, every
+ * number through the disclosure-control module (DESIGN.md §4.3).
+ */
+export function resultsService(deps: {
+  questionnaires: QuestionnaireRepository;
+  aggregates: AggregateRepository;
+}) {
+  const policyOf = (): DisclosurePolicy => ({ threshold: DEFAULT_THRESHOLD });
+
+  /**
+   * New answers join the published numbers in batches of at least k while answering goes on;
+   * once it has stopped, the rest join too.
+   */
+  async function fold(id: string, status: string, versions: Questionnaire[]) {
+    const dimensions = dimensionsOf(versions).map((d) => d.key);
+    await deps.aggregates.fold(id, dimensions, status === 'open' ? policyOf().threshold : 0);
+  }
+
+  return {
+    /** Housekeeping: folds whatever is waiting, for every questionnaire. */
+    async foldPending(): Promise<void> {
+      const waiting = new Set(await deps.aggregates.withPending());
+      if (waiting.size === 0) return;
+      for (const q of await deps.questionnaires.overviews()) {
+        if (!waiting.has(q.id)) continue;
+        await fold(q.id, q.status, await deps.questionnaires.publishedDefinitions(q.id));
+      }
+    },
+
+    async results(account: Account, slug: string, by = ''): Promise<QuestionnaireResults> {
+      const found = await visibleOverview(deps.questionnaires, account, slug);
+      const versions = await deps.questionnaires.publishedDefinitions(found.id);
+      const definition = versions.at(-1);
+      if (!definition) throw new NotFoundError(`${slug} has no published version`);
+      const policy = policyOf();
+      const dimensions = dimensionsOf(versions);
+      if (by !== '' && by !== LANGUAGE && !dimensions.some((d) => d.key === by))
+        throw new BadInputError(`cannot break results down by ${by}`);
+      await fold(found.id, found.status, versions);
+      const overall = await deps.aggregates.cells(found.id, '');
+      const breakdown = by === '' ? [] : await deps.aggregates.cells(found.id, by);
+      // A breakdown keeps the everyone column: it tells how many gave no answer to the dimension,
+      // and it is protected exactly as in the table without a breakdown.
+      const groups = ['', ...(by === '' ? [] : groupsOf(definition, by, breakdown))];
+      const cells = [...overall, ...breakdown];
+      const counts = responseCounts(cells, groups);
+      const responses: RawTable = {
+        values: ['all'],
+        groups,
+        multiple: false,
+        cells: { all: counts },
+        totals: counts,
+      };
+      const weekCells = weeksOf(overall);
+      const weeks: RawTable = {
+        values: weekCells.map((w) => w.week),
+        groups: [''],
+        multiple: false,
+        cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
+        totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
+      };
+      return {
+        slug: found.slug,
+        status: found.status,
+        definition,
+        policy,
+        by,
+        dimensions,
+        groups,
+        responses: protectTable(responses, policy),
+        weeks: protectTable(weeks, policy),
+        questions: rawResults(definition, cells, groups).map(({ question, tables }) => ({
+          question,
+          tables: tables.map(({ spec, raw }) => ({ spec, table: protectTable(raw, policy) })),
+        })),
+      };
+    },
+  };
+}
+
+export type ResultsService = ReturnType<typeof resultsService>;

@@ -1,0 +1,47 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { vnu } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
+import { account, PASSWORD } from '../helpers/coordinator.js';
+import { auditPage, type PageAudit } from './audit.js';
+
+const suite = browserSuite();
+const audits: PageAudit[] = [];
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${suite.app.baseUrl}/admin/sign-in`);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('form[action="/admin/sign-in"] button').click();
+  await page.waitForURL(/\/admin\/questionnaires/);
+}
+
+describe.skipIf(!suite.enabled)('results pages', () => {
+  it.each(['en', 'pl', 'ar'])('%s: axe and the structure rules find nothing', async (lang) => {
+    const { app } = suite;
+    if (lang === 'en') for (let i = 0; i < 12; i++) await completeDemo(new Citizen(app.app), 'pl');
+    await account(app.deps, `results-${lang}@example.org`, 'admin');
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'consulta_lang', value: lang, url: app.baseUrl }]);
+    const page = await context.newPage();
+    await signIn(page, `results-${lang}@example.org`);
+    const found: PageAudit[] = [];
+    for (const by of ['', '$language', 'age']) {
+      await page.goto(`${app.baseUrl}/admin/questionnaires/${DEMO}/results?by=${by}`);
+      found.push(await auditPage(page, `${lang} results ${by || 'overall'}`, lang));
+    }
+    expect(await page.locator('table').count()).toBeGreaterThan(10);
+    await context.close();
+    const failures = found
+      .filter((a) => a.axe.length > 0 || a.problems.length > 0)
+      .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
+    expect(failures).toEqual([]);
+    audits.push(...found);
+  });
+
+  it('the W3C Nu HTML checker finds no error on the results pages', async () => {
+    expect(audits.length).toBe(9);
+    expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
+  });
+});
