@@ -75,17 +75,11 @@ function row(
   cell: ProtectedCell | undefined,
   withPercent: boolean,
 ): ExportValue[] {
-  // A missing cell is hidden, as the page shows it.
-  const shown: ProtectedCell = cell ?? { value: null, flag: 'c', percent: null };
-  return [
-    questionKey,
-    item,
-    value,
-    group,
-    shown.value,
-    shown.flag,
-    withPercent ? shown.percent : null,
-  ];
+  const shown: ProtectedCell = cell ?? { value: null, flag: null, percent: null };
+  // A number hidden without a reason (a group of a table whose everyone total is hidden) reads
+  // "<k" on the page, so it is flagged c here too.
+  const flag = shown.value === null ? (shown.flag ?? 'c') : shown.flag;
+  return [questionKey, item, value, group, shown.value, flag, withPercent ? shown.percent : null];
 }
 
 /**
