@@ -172,6 +172,19 @@ describe('exports of the protected results', () => {
     for (const r of answered) expect(r).toMatchObject({ count: null, flag: 'c' });
   });
 
+  it('is offered on the results page in three formats, keeping the breakdown, with the codebook', async () => {
+    await coordinator.get(`${RESULTS}?by=$language`);
+    const html = coordinator.html;
+    for (const format of ['csv', 'xlsx', 'json']) {
+      expect(html).toContain(`href="${RESULTS}/export?format=${format}&amp;by=%24language"`);
+      expect(html).toContain(`href="${RESULTS}/codebook?format=${format}"`);
+    }
+    expect(html).toContain('>Results as CSV</a>');
+    expect(html).toContain('>Codebook as JSON</a>');
+    const { res } = await download(coordinator, `${RESULTS}/export?format=csv&by=%24language`);
+    expect(res.status).toBe(200);
+  });
+
   it('is a download that is never cached, named by questionnaire and breakdown', async () => {
     const csv = await download(coordinator, `${RESULTS}/export?format=csv&by=$language`);
     expect(csv.res.headers['content-type']).toBe('text/csv; charset=utf-8');
