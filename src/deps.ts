@@ -14,6 +14,7 @@ import { answeringService } from './services/answering.js';
 import { coordinationService } from './services/coordination.js';
 import { questionnaireService } from './services/questionnaires.js';
 import { resultsService } from './services/results.js';
+import { resultsExportService } from './services/results-export.js';
 import { xlsformImportService } from './services/xlsform-import.js';
 
 export interface AppSettings {
@@ -66,6 +67,7 @@ export function depsFromDb(
   const audit = auditRepository(db);
   const coordination = coordinationService({ questionnaires, audit });
   const accessCodes = accessCodeRepository(db);
+  const results = resultsService({ questionnaires, aggregates });
   const secret = options.settings.secret;
   return {
     db,
@@ -85,7 +87,8 @@ export function depsFromDb(
     accounts: accountService({ accounts, audit }),
     coordination,
     xlsformImport: xlsformImportService({ coordination }),
-    results: resultsService({ questionnaires, aggregates }),
+    results,
+    resultsExport: resultsExportService({ results, audit }),
     accessCodes: accessCodeService({ questionnaires, accessCodes, audit, secret }),
   };
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
@@ -19,6 +20,11 @@ import { questionnaireSchema } from '../domain/questionnaire/schema.js';
 import { questionnaireService } from '../services/questionnaires.js';
 import { responseRepository } from '../db/responses.js';
 import { simulationService, type SimulationResult } from '../services/simulation.js';
+import { aggregateRepository } from '../db/aggregates.js';
+import { BadInputError, NotFoundError } from '../services/errors.js';
+import { EXPORT_FORMATS } from '../services/export-writers.js';
+import { resultsService } from '../services/results.js';
+import { resultsExportService } from '../services/results-export.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -44,6 +50,11 @@ Commands:
                                       gives the same responses (default: a random seed, printed).
                                       For tests and benchmarks only: they cannot be told apart
                                       from citizens' answers, so it refuses to run in production
+  results:export <slug> --format csv|xlsx|json [--by <dimension>] [--out <file>]
+                                      write the protected results tables (the numbers of the
+                                      results page; --by $language or a dimension question's key)
+                                      to standard output or a file; xlsx needs --out unless
+                                      standard output is not a terminal. Recorded in the audit log
   schema:json [--out <file>]          write the JSON Schema of the definition format
                                       (default: docs/questionnaire.schema.json)
 `;
@@ -84,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       slug: { type: 'string' },
       count: { type: 'string' },
       seed: { type: 'string' },
+      format: { type: 'string' },
+      by: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -210,6 +223,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'responses:simulate':
       return simulate(args[0], values.count, values.seed);
+    case 'results:export':
+      return exportResults(args[0], values.format, values.by, values.out);
     case 'schema:json': {
       const out = values.out ?? 'docs/questionnaire.schema.json';
       writeFileSync(out, `${JSON.stringify(definitionJsonSchema(), null, 2)}\n`);
@@ -278,6 +293,53 @@ async function simulate(
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`Simulated ${count} responses for ${slug} in ${seconds} s (seed ${seed})`);
+    return 0;
+  });
+}
+
+/**
+ * The protected results, as the results page shows them, to standard output or a file. The
+ * command line has no account: it reads like an administrator, and says so in the audit log.
+ */
+async function exportResults(
+  slug: string | undefined,
+  formatText: string | undefined,
+  by: string | undefined,
+  out: string | undefined,
+): Promise<number> {
+  if (!slug || formatText === undefined)
+    return usageError('results:export needs a slug and --format csv|xlsx|json');
+  const format = z.enum(EXPORT_FORMATS).safeParse(formatText);
+  if (!format.success) {
+    console.error(`--format must be one of ${EXPORT_FORMATS.join(', ')}.`);
+    return 2;
+  }
+  if (format.data === 'xlsx' && !out && process.stdout.isTTY) {
+    console.error('An XLSX workbook is binary: give --out <file>, or redirect standard output.');
+    return 2;
+  }
+  return withDb(async (db) => {
+    const results = resultsService({
+      questionnaires: questionnaireRepository(db),
+      aggregates: aggregateRepository(db),
+    });
+    const exports = resultsExportService({ results, audit: auditRepository(db) });
+    try {
+      const file = await exports.results('command line', slug, format.data, by ?? '');
+      if (out) await pipeline(file.body, createWriteStream(out));
+      else await pipeline(file.body, process.stdout, { end: false });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        console.error(`No published questionnaire "${slug}".`);
+        return 2;
+      }
+      if (error instanceof BadInputError) {
+        console.error(`"${slug}" cannot be broken down by "${by}".`);
+        return 2;
+      }
+      throw error;
+    }
+    if (out) console.error(`Wrote ${out}`);
     return 0;
   });
 }

@@ -22,10 +22,17 @@ import {
 import { visibleOverview } from './coordination.js';
 import { BadInputError, NotFoundError } from './errors.js';
 
-export interface QuestionnaireResults {
+/** The published definition behind a questionnaire's results: what a codebook describes. */
+export interface ResultsDefinition {
   slug: string;
-  status: string;
+  /** The published version number (null only if it was unpublished meanwhile). */
+  version: number | null;
   definition: Questionnaire;
+  policy: DisclosurePolicy;
+}
+
+export interface QuestionnaireResults extends ResultsDefinition {
+  status: string;
   policy: DisclosurePolicy;
   /** '' for none, LANGUAGE, or a dimension question's key. */
   by: string;
@@ -56,6 +63,15 @@ export function resultsService(deps: {
     await deps.aggregates.fold(id, dimensions, status === 'open' ? policyOf().threshold : 0);
   }
 
+  /** The questionnaire if the account may see it, with every published version, oldest first. */
+  async function published(account: Account, slug: string) {
+    const found = await visibleOverview(deps.questionnaires, account, slug);
+    const versions = await deps.questionnaires.publishedDefinitions(found.id);
+    const definition = versions.at(-1);
+    if (!definition) throw new NotFoundError(`${slug} has no published version`);
+    return { found, versions, definition };
+  }
+
   return {
     /** Housekeeping: folds whatever is waiting, for every questionnaire. */
     async foldPending(): Promise<void> {
@@ -67,11 +83,14 @@ export function resultsService(deps: {
       }
     },
 
+    /** The published definition and policy, without reading any count. */
+    async definition(account: Account, slug: string): Promise<ResultsDefinition> {
+      const { found, definition } = await published(account, slug);
+      return { slug: found.slug, version: found.publishedVersion, definition, policy: policyOf() };
+    },
+
     async results(account: Account, slug: string, by = ''): Promise<QuestionnaireResults> {
-      const found = await visibleOverview(deps.questionnaires, account, slug);
-      const versions = await deps.questionnaires.publishedDefinitions(found.id);
-      const definition = versions.at(-1);
-      if (!definition) throw new NotFoundError(`${slug} has no published version`);
+      const { found, versions, definition } = await published(account, slug);
       const policy = policyOf();
       const dimensions = dimensionsOf(versions);
       if (by !== '' && by !== LANGUAGE && !dimensions.some((d) => d.key === by))
@@ -101,6 +120,7 @@ export function resultsService(deps: {
       };
       return {
         slug: found.slug,
+        version: found.publishedVersion,
         status: found.status,
         definition,
         policy,

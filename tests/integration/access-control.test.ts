@@ -107,6 +107,10 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
   },
   'GET /questionnaires/:slug/results': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
+  'GET /questionnaires/:slug/results/export': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
+  'GET /questionnaires/:slug/results/codebook': {
+    expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'],
+  },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/schedule': {
     body: { opensAt: '', closesAt: '' },
@@ -172,7 +176,8 @@ const concrete = (path: string) =>
     .replace(':lang{/:n}', 'pl/2')
     .replace(':section', 'genomics')
     .replace(':question', 'prior_test')
-    .replace(/\/questions\/new$/, '/questions/new?type=text');
+    .replace(/\/questions\/new$/, '/questions/new?type=text')
+    .replace(/\/results\/(export|codebook)$/, '/results/$1?format=csv');
 
 async function visit(
   app: Express,

@@ -30,6 +30,11 @@ export const consentMatrixSchema = z
   .strict();
 export type ConsentMatrixQuestion = z.infer<typeof consentMatrixSchema>;
 
+const matrix = matrixBehaviour<ConsentMatrixQuestion>(
+  (q) => q.purposes,
+  (q) => q.choices,
+);
+
 /** Rows are purposes of data use, columns are consent choices: one choice per purpose. */
 export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
   schema: consentMatrixSchema,
@@ -49,8 +54,6 @@ export const consentMatrix: QuestionType<ConsentMatrixQuestion> = {
     ),
   ],
   parse: (q, form) => parseMatrix(q, q.purposes, q.choices, form),
-  ...matrixBehaviour<ConsentMatrixQuestion>(
-    (q) => q.purposes,
-    (q) => q.choices,
-  ),
+  ...matrix,
+  results: (q) => matrix.results(q).map((spec, i) => ({ ...spec, duo: q.purposes[i]?.duo })),
 };

@@ -118,7 +118,12 @@ export const number: QuestionType<NumberQuestion> = {
   results: (q) => [
     {
       item: '',
-      values: q.bands.map((b) => ({ key: b.key, label: b.label, text: `${b.min}–${b.max}` })),
+      values: q.bands.map((b) => ({
+        key: b.key,
+        label: b.label,
+        text: `${b.min}–${b.max}`,
+        range: { min: b.min, max: b.max },
+      })),
       multiple: false,
     },
   ],

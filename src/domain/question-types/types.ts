@@ -56,8 +56,16 @@ export interface ResultSpec {
   /** '' for the question, else the row, purpose or ranked option. */
   item: string;
   label?: LocalizedText | undefined;
+  /** The GA4GH DUO term of a consent purpose, for the codebook. */
+  duo?: string | undefined;
   /** The answers counted, in the order they are shown; `text` when they have no label. */
-  values: { key: string; label?: LocalizedText | undefined; text?: string }[];
+  values: {
+    key: string;
+    label?: LocalizedText | undefined;
+    text?: string;
+    /** The range of a band, for the codebook. */
+    range?: { min: number; max: number };
+  }[];
   /** Whether one respondent may count in several values (multiple choice). */
   multiple: boolean;
 }

@@ -9,6 +9,7 @@ import { questionBuilderRoutes } from './builder-questions.js';
 import { builderRoutes } from './builder.js';
 import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
+import { resultExportRoutes } from './results-export.js';
 import { resultRoutes } from './results.js';
 import { questionnaireRoutes } from './questionnaires.js';
 import { translationRoutes } from './translations.js';
@@ -24,6 +25,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
     ...resultRoutes(deps),
+    ...resultExportRoutes(deps),
     ...translationRoutes(deps),
     ...xlsformRoutes(deps),
     ...accessCodeRoutes(deps),
