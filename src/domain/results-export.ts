@@ -6,11 +6,10 @@ import {
   type ProtectedTable,
 } from './disclosure/index.js';
 import type { Question } from './question-types/registry-schema.js';
-import { typeOf } from './question-types/registry.js';
 import type { ResultSpec } from './question-types/types.js';
 import type { LocalizedText } from './questionnaire/common.js';
 import type { Questionnaire } from './questionnaire/schema.js';
-import { ANSWERED, LANGUAGE, RESPONSES, WEEKS } from './results.js';
+import { ANSWERED, LANGUAGE, RESPONSES, resultSpecs, WEEKS } from './results.js';
 
 /**
  * Exports of results as plain tables (DESIGN.md §2.7): the protected tables flattened to one row
@@ -163,15 +162,10 @@ export interface CodebookQuestion {
 
 /** The questions of a definition that collect answers, with their declared tables. */
 export function codebookQuestions(definition: Questionnaire): CodebookQuestion[] {
-  return definition.sections
-    .flatMap((s) => s.questions)
-    .filter((q) => typeOf(q).answerable)
-    .map((question) => ({
-      question,
-      tables: typeOf(question)
-        .results(question)
-        .map((spec) => ({ spec })),
-    }));
+  return resultSpecs(definition).map(({ question, specs }) => ({
+    question,
+    tables: specs.map((spec) => ({ spec })),
+  }));
 }
 
 const PSEUDO_NOTES = {

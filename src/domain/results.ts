@@ -76,6 +76,14 @@ function withValuesSeen(spec: ResultSpec, questionKey: string, cells: CellCount[
     : { ...spec, values: [...spec.values, ...extra.map((key) => ({ key, text: key }))] };
 }
 
+/** The questions that collect answers, each with the tables its type declares. */
+export function resultSpecs(doc: Questionnaire): { question: Question; specs: ResultSpec[] }[] {
+  return doc.sections
+    .flatMap((s) => s.questions)
+    .filter((q) => typeOf(q).answerable)
+    .map((question) => ({ question, specs: typeOf(question).results(question) }));
+}
+
 /** The raw tables of every question, from the maintained counts of one breakdown. */
 export function rawResults(
   doc: Questionnaire,
@@ -87,32 +95,28 @@ export function rawResults(
     index.set(`${c.questionKey}\u0000${c.item}\u0000${c.value}\u0000${c.groupValue}`, c);
   const at = (q: string, item: string, value: string, group: string) =>
     index.get(`${q}\u0000${item}\u0000${value}\u0000${group}`) ?? ZERO;
-  return doc.sections
-    .flatMap((s) => s.questions)
-    .filter((q) => typeOf(q).answerable)
-    .map((question) => ({
-      question,
-      tables: typeOf(question)
-        .results(question)
-        .map((declared) => withValuesSeen(declared, question.key, cells))
-        .map((spec) => ({
-          spec,
-          raw: {
-            values: spec.values.map((v) => v.key),
-            groups,
-            multiple: spec.multiple,
-            cells: Object.fromEntries(
-              spec.values.map((v) => [
-                v.key,
-                Object.fromEntries(groups.map((g) => [g, at(question.key, spec.item, v.key, g)])),
-              ]),
-            ),
-            totals: Object.fromEntries(
-              groups.map((g) => [g, at(question.key, spec.item, ANSWERED, g)]),
-            ),
-          },
-        })),
-    }));
+  return resultSpecs(doc).map(({ question, specs }) => ({
+    question,
+    tables: specs
+      .map((declared) => withValuesSeen(declared, question.key, cells))
+      .map((spec) => ({
+        spec,
+        raw: {
+          values: spec.values.map((v) => v.key),
+          groups,
+          multiple: spec.multiple,
+          cells: Object.fromEntries(
+            spec.values.map((v) => [
+              v.key,
+              Object.fromEntries(groups.map((g) => [g, at(question.key, spec.item, v.key, g)])),
+            ]),
+          ),
+          totals: Object.fromEntries(
+            groups.map((g) => [g, at(question.key, spec.item, ANSWERED, g)]),
+          ),
+        },
+      })),
+  }));
 }
 
 /** How many responses each group has, and per ISO week (everyone). */

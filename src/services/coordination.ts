@@ -47,6 +47,9 @@ const TRANSITIONS: Record<QuestionnaireStatus, QuestionnaireStatus[]> = {
   archived: [],
 };
 
+/** Addresses under /admin/questionnaires/ that pages of the coordinator area use. */
+const RESERVED_SLUGS = new Set(['new', 'import', 'import-xlsform']);
+
 export type SaveResult =
   { ok: true; slug: string; version: number } | { ok: false; errors: DefinitionError[] };
 
@@ -74,6 +77,13 @@ export function coordinationService(deps: {
     },
   ];
 
+  /** A new questionnaire must not take an address that is already taken. */
+  async function slugTaken(slug: unknown): Promise<SaveResult | undefined> {
+    if (typeof slug !== 'string' || (await deps.questionnaires.overviews(slug)).length === 0)
+      return undefined;
+    return { ok: false, errors: taken(slug) };
+  }
+
   /** Validates (translations may be incomplete) and saves a definition as the working draft. */
   async function saveDraft(
     account: Account,
@@ -100,6 +110,17 @@ export function coordinationService(deps: {
     const [existing] = await deps.questionnaires.overviews(doc.slug);
     if (existing && !canSee(account, existing.country))
       return { ok: false, errors: taken(doc.slug) };
+    if (!existing && RESERVED_SLUGS.has(doc.slug))
+      return {
+        ok: false,
+        errors: [
+          {
+            path: '$.slug',
+            message: `"${doc.slug}" names a page of the coordinator area`,
+            code: 'slugReserved',
+          },
+        ],
+      };
     const stale = staleAfterEdit(existing?.latest.definition, existing?.latest.stale ?? {}, doc);
     const saved = await deps.questionnaires.saveDraft(doc, stale);
     await record(account, action, doc.slug, { ...details, version: saved.version });
@@ -125,10 +146,10 @@ export function coordinationService(deps: {
 
     /** A new questionnaire, saved as a draft that may not have any section yet. */
     async create(account: Account, input: unknown): Promise<SaveResult> {
-      const slug = (input as { slug?: unknown }).slug;
-      if (typeof slug === 'string' && (await deps.questionnaires.overviews(slug)).length > 0)
-        return { ok: false, errors: taken(slug) };
-      return saveDraft(account, input, 'questionnaire-create');
+      return (
+        (await slugTaken((input as { slug?: unknown }).slug)) ??
+        saveDraft(account, input, 'questionnaire-create')
+      );
     },
 
     /**
@@ -155,8 +176,8 @@ export function coordinationService(deps: {
 
     async duplicate(account: Account, slug: string, newSlug: string): Promise<SaveResult> {
       const source = await overview(account, slug);
-      if ((await deps.questionnaires.overviews(newSlug)).length > 0)
-        return { ok: false, errors: taken(newSlug) };
+      const refused = await slugTaken(newSlug);
+      if (refused) return refused;
       return saveDraft(
         account,
         { ...source.latest.definition, slug: newSlug },

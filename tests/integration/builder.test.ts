@@ -335,4 +335,23 @@ describe('building a questionnaire without JSON', () => {
     expect(res.status).toBe(400);
     expect(await t.db('questionnaires').where('slug', 'niemcy').first()).toBeUndefined();
   });
+
+  it('an address the coordinator area uses for its own pages is refused, also when duplicating', async () => {
+    await coordinator.get('/admin/questionnaires/new');
+    const res = await coordinator.post('/admin/questionnaires/new', {
+      slug: 'import',
+      country: 'PL',
+      languages: 'pl',
+      defaultLanguage: 'pl',
+      mode: 'open',
+      title: 'Tytuł',
+      purpose: 'Cel',
+      organiser: 'Organizator',
+    });
+    expect(res.status).toBe(400);
+    expect(coordinator.html).toContain('This address name is used by the coordinator area');
+    await coordinator.get(Q);
+    expect((await coordinator.post(`${Q}/duplicate`, { slug: 'new' })).status).toBe(400);
+    expect(await t.db('questionnaires').whereIn('slug', ['import', 'new']).first()).toBeUndefined();
+  });
 });

@@ -7,6 +7,8 @@ import { QUESTION_TYPES } from '../../domain/question-types/registry.js';
 import type { FormValues } from '../../domain/question-types/types.js';
 import {
   addSection,
+  findQuestion,
+  findSection,
   moveQuestion,
   moveSection,
   removeQuestion,
@@ -36,9 +38,6 @@ const settingsTexts: EditorField[] = [
   { kind: 'text', name: 'organiser' },
   { kind: 'text', name: 'contact', optional: true },
 ];
-
-/** Names that the coordinator area uses for its own pages under /admin/questionnaires/. */
-const RESERVED_SLUGS = new Set(['new', 'import', 'import-xlsform']);
 
 function list(form: FormValues, name: string): string[] {
   const raw = form[name];
@@ -240,7 +239,52 @@ export function builderRoutes(deps: Deps): AdminRoute[] {
     });
   }
 
+  /**
+   * A move or deletion from the outline: one form, one change applied by the coordination
+   * service (which reads the questionnaire once), then the outline again.
+   */
+  function outlineChange<F extends z.ZodType>(
+    path: string,
+    form: F,
+    plan: (
+      req: Request,
+      form: z.infer<F>,
+    ) => {
+      change: (doc: Questionnaire) => Questionnaire;
+      details: Record<string, unknown>;
+      anchor: string;
+      flag: string;
+    },
+  ): AdminRoute {
+    return {
+      method: 'post',
+      path,
+      access: 'editor',
+      handler: async (req, res) => {
+        const slug = slugOf(req);
+        const step = plan(req, parseForm(form, req.body));
+        const result = await deps.coordination.edit(
+          accountOf(res),
+          slug,
+          step.change,
+          step.details,
+        );
+        if (!result.ok) return renderOutline(res, slug, result.errors);
+        res.redirect(303, outlineUrl(slug, step.anchor, step.flag));
+      },
+    };
+  }
+
   const slugOf = (req: Request) => String(req.params.slug);
+  /** The definition unchanged, when it has the section or question the address names. */
+  const withSection = (doc: Questionnaire, key: string) => {
+    if (findSection(doc, key) === undefined) throw new NotFoundError(`section ${key}`);
+    return doc;
+  };
+  const withQuestion = (doc: Questionnaire, key: string) => {
+    if (!findQuestion(doc, key)) throw new NotFoundError(`question ${key}`);
+    return doc;
+  };
   const sectionOf = (req: Request) => String(req.params.section);
 
   return [
@@ -268,10 +312,6 @@ export function builderRoutes(deps: Deps): AdminRoute[] {
           const value = one(form, name);
           return value ? { [defaultLanguage]: value } : undefined;
         };
-        if (RESERVED_SLUGS.has(slug)) {
-          const message = res.locals.t('definition.slugReserved');
-          return renderSettings(res, { values: form, problems: [{ path: '$.slug', message }] });
-        }
         const result = await deps.coordination.create(accountOf(res), {
           schemaVersion: 1,
           slug,
@@ -407,89 +447,41 @@ export function builderRoutes(deps: Deps): AdminRoute[] {
         res.redirect(303, outlineUrl(slug, `s-${String(fields.key)}`, 'saved'));
       },
     },
-    {
-      method: 'post',
-      path: '/questionnaires/:slug/sections/:section/move',
-      access: 'editor',
-      handler: async (req, res) => {
-        const { direction } = parseForm(moveForm, req.body);
-        const slug = slugOf(req);
-        const key = sectionOf(req);
-        const { doc } = await draftOf(deps, res, slug);
-        sectionIndex(doc, key);
-        const result = await deps.coordination.edit(
-          accountOf(res),
-          slug,
-          (d) => moveSection(d, key, direction),
-          { change: 'section-move', key, direction },
-        );
-        if (!result.ok) return renderOutline(res, slug, result.errors);
-        res.redirect(303, outlineUrl(slug, `s-${key}`, 'moved'));
-      },
-    },
-    {
-      method: 'post',
-      path: '/questionnaires/:slug/sections/:section/delete',
-      access: 'editor',
-      handler: async (req, res) => {
-        parseForm(deleteForm, req.body);
-        const slug = slugOf(req);
-        const key = sectionOf(req);
-        const { doc } = await draftOf(deps, res, slug);
-        sectionIndex(doc, key);
-        const result = await deps.coordination.edit(
-          accountOf(res),
-          slug,
-          (d) => removeSection(d, key),
-          { change: 'section-delete', key },
-        );
-        if (!result.ok) return renderOutline(res, slug, result.errors);
-        res.redirect(303, outlineUrl(slug, '', 'deleted'));
-      },
-    },
-    {
-      method: 'post',
-      path: '/questionnaires/:slug/questions/:question/move',
-      access: 'editor',
-      handler: async (req, res) => {
-        const { direction } = parseForm(moveForm, req.body);
-        const slug = slugOf(req);
-        const key = String(req.params.question);
-        await questionOr404(res, slug, key);
-        const result = await deps.coordination.edit(
-          accountOf(res),
-          slug,
-          (d) => moveQuestion(d, key, direction),
-          { change: 'question-move', key, direction },
-        );
-        if (!result.ok) return renderOutline(res, slug, result.errors);
-        res.redirect(303, outlineUrl(slug, `q-${key}`, 'moved'));
-      },
-    },
-    {
-      method: 'post',
-      path: '/questionnaires/:slug/questions/:question/delete',
-      access: 'editor',
-      handler: async (req, res) => {
-        parseForm(deleteForm, req.body);
-        const slug = slugOf(req);
-        const key = String(req.params.question);
-        await questionOr404(res, slug, key);
-        const result = await deps.coordination.edit(
-          accountOf(res),
-          slug,
-          (d) => removeQuestion(d, key),
-          { change: 'question-delete', key },
-        );
-        if (!result.ok) return renderOutline(res, slug, result.errors);
-        res.redirect(303, outlineUrl(slug, '', 'deleted'));
-      },
-    },
+    outlineChange('/questionnaires/:slug/sections/:section/move', moveForm, (req, form) => {
+      const key = sectionOf(req);
+      return {
+        change: (d) => moveSection(withSection(d, key), key, form.direction),
+        details: { change: 'section-move', key, direction: form.direction },
+        anchor: `s-${key}`,
+        flag: 'moved',
+      };
+    }),
+    outlineChange('/questionnaires/:slug/sections/:section/delete', deleteForm, (req) => {
+      const key = sectionOf(req);
+      return {
+        change: (d) => removeSection(withSection(d, key), key),
+        details: { change: 'section-delete', key },
+        anchor: '',
+        flag: 'deleted',
+      };
+    }),
+    outlineChange('/questionnaires/:slug/questions/:question/move', moveForm, (req, form) => {
+      const key = String(req.params.question);
+      return {
+        change: (d) => moveQuestion(withQuestion(d, key), key, form.direction),
+        details: { change: 'question-move', key, direction: form.direction },
+        anchor: `q-${key}`,
+        flag: 'moved',
+      };
+    }),
+    outlineChange('/questionnaires/:slug/questions/:question/delete', deleteForm, (req) => {
+      const key = String(req.params.question);
+      return {
+        change: (d) => removeQuestion(withQuestion(d, key), key),
+        details: { change: 'question-delete', key },
+        anchor: '',
+        flag: 'deleted',
+      };
+    }),
   ];
-
-  async function questionOr404(res: Response, slug: string, key: string) {
-    const { doc } = await draftOf(deps, res, slug);
-    if (!doc.sections.some((s) => s.questions.some((q) => q.key === key)))
-      throw new NotFoundError(`question ${key}`);
-  }
 }
