@@ -67,6 +67,23 @@ export interface QuestionnaireOverview {
   };
   responses: number;
   schedule: { opensAt: Date | null; closesAt: Date | null };
+  results: ResultsSettings;
+  /** When it closed (by hand or by its schedule); null while it has never closed or is open. */
+  closedAt: Date | null;
+  /** When retention deleted its row-level answers; null while they are kept. */
+  answersDeletedAt: Date | null;
+}
+
+/** Whether citizens see the results: never, once the questionnaire has closed, or while it runs. */
+export const RESULTS_PUBLIC = ['off', 'closed', 'live'] as const;
+export type ResultsPublic = (typeof RESULTS_PUBLIC)[number];
+
+export interface ResultsSettings {
+  /** The disclosure-control threshold k (DESIGN.md §4.3): 10 by default, never below 5. */
+  threshold: number;
+  public: ResultsPublic;
+  /** Days after closing until row-level answers are deleted; null keeps them. */
+  retentionDays: number | null;
 }
 
 interface OverviewRow {
@@ -83,6 +100,11 @@ interface OverviewRow {
   responses: string;
   opens_at: Date | null;
   closes_at: Date | null;
+  disclosure_threshold: number;
+  results_public: ResultsPublic;
+  retention_days: number | null;
+  closed_at: Date | null;
+  answers_deleted_at: Date | null;
 }
 
 const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
@@ -100,6 +122,14 @@ const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
   },
   responses: Number(row.responses),
   schedule: { opensAt: row.opens_at, closesAt: row.closes_at },
+  results: {
+    threshold: row.disclosure_threshold,
+    public: row.results_public,
+    retentionDays: row.retention_days,
+  },
+  closedAt:
+    row.status === 'closed' || row.status === 'archived' ? (row.closed_at ?? row.closes_at) : null,
+  answersDeletedAt: row.answers_deleted_at,
 });
 
 export function questionnaireRepository(db: Db) {
@@ -221,6 +251,11 @@ export function questionnaireRepository(db: Db) {
           'p.version as published_version',
           'q.opens_at',
           'q.closes_at',
+          'q.disclosure_threshold',
+          'q.results_public',
+          'q.retention_days',
+          'q.closed_at',
+          'q.answers_deleted_at',
         )
         .select(
           'l.id as latest_id',
@@ -331,7 +366,7 @@ export function questionnaireRepository(db: Db) {
       const closed = await db('questionnaires')
         .where('status', 'open')
         .andWhere('closes_at', '<=', db.fn.now())
-        .update({ status: 'closed', updated_at: db.fn.now() });
+        .update({ status: 'closed', closed_at: db.raw('closes_at'), updated_at: db.fn.now() });
       const opened = await db('questionnaires')
         .where('status', 'draft')
         .whereNotNull('published_version_id')
@@ -344,10 +379,31 @@ export function questionnaireRepository(db: Db) {
 
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {
       heads.delete(slug);
+      const closedAt =
+        status === 'open' ? null : status === 'closed' ? db.fn.now() : db.raw('closed_at');
       const changed = await db('questionnaires')
         .where('slug', slug)
-        .update({ status, updated_at: db.fn.now() });
+        .update({ status, closed_at: closedAt, updated_at: db.fn.now() });
       return changed > 0;
+    },
+
+    /** Retention has deleted the row-level answers, unless some are left (then it runs again). */
+    async markAnswersDeleted(questionnaireId: string): Promise<void> {
+      await db('questionnaires')
+        .where('id', questionnaireId)
+        .whereNotExists(
+          db('responses').where('questionnaire_id', questionnaireId).select(db.raw('1')),
+        )
+        .update({ answers_deleted_at: db.fn.now() });
+    },
+
+    async setResultsSettings(slug: string, settings: ResultsSettings): Promise<void> {
+      await db('questionnaires').where('slug', slug).update({
+        disclosure_threshold: settings.threshold,
+        results_public: settings.public,
+        retention_days: settings.retentionDays,
+        updated_at: db.fn.now(),
+      });
     },
   };
 }
