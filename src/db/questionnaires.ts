@@ -387,6 +387,18 @@ export function questionnaireRepository(db: Db) {
       return changed > 0;
     },
 
+    /** Whether citizens may see the results, and the status that decides it (without counts). */
+    async resultsPublicity(
+      slug: string,
+    ): Promise<{ public: ResultsPublic; status: QuestionnaireStatus } | undefined> {
+      const row = (await db('questionnaires as q')
+        .where('q.slug', slug)
+        .whereNotNull('q.published_version_id')
+        .first('q.results_public', db.raw(`${EFFECTIVE} as status`))) as
+        { results_public: ResultsPublic; status: QuestionnaireStatus } | undefined;
+      return row && { public: row.results_public, status: row.status };
+    },
+
     /** Retention has deleted the row-level answers, unless some are left (then it runs again). */
     async markAnswersDeleted(questionnaireId: string): Promise<void> {
       await db('questionnaires')
