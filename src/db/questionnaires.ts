@@ -8,6 +8,8 @@ export interface PublishedQuestionnaire {
   id: string;
   slug: string;
   status: QuestionnaireStatus;
+  /** Whether citizens see the results (see ResultsPublic). */
+  resultsPublic: ResultsPublic;
   versionId: string;
   version: number;
   definition: Questionnaire;
@@ -17,6 +19,7 @@ interface Row {
   id: string;
   slug: string;
   status: QuestionnaireStatus;
+  results_public: ResultsPublic;
   version_id: string;
   version: number;
   definition: Questionnaire;
@@ -26,6 +29,7 @@ const toHead = (row: Omit<Row, 'definition'>): Omit<PublishedQuestionnaire, 'def
   id: row.id,
   slug: row.slug,
   status: row.status,
+  resultsPublic: row.results_public,
   versionId: row.version_id,
   version: row.version,
 });
@@ -142,7 +146,14 @@ export function questionnaireRepository(db: Db) {
     db('questionnaires as q')
       .join('questionnaire_versions as v', 'v.questionnaire_id', 'q.id')
       .whereRaw(`v.id = ${join}`)
-      .select('q.id', 'q.slug', db.raw(`${EFFECTIVE} as status`), 'v.id as version_id', 'v.version')
+      .select(
+        'q.id',
+        'q.slug',
+        db.raw(`${EFFECTIVE} as status`),
+        'q.results_public',
+        'v.id as version_id',
+        'v.version',
+      )
       .modify((query) => {
         if (columns === 'full') query.select('v.definition');
       });
@@ -177,6 +188,17 @@ export function questionnaireRepository(db: Db) {
     },
 
     /** Open questionnaires without their definitions (callers take those from a cache). */
+    /** Questionnaires whose results citizens may see now, by slug. */
+    async listPublicResultsHeads(): Promise<Head[]> {
+      const rows = (await withVersion('head')
+        .whereRaw(
+          `((q.results_public = 'live' and ${EFFECTIVE} <> 'draft')
+            or (q.results_public = 'closed' and ${EFFECTIVE} in ('closed', 'archived')))`,
+        )
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Omit<Row, 'definition'>[];
+      return rows.map(toHead);
+    },
+
     async listOpenHeads(): Promise<Head[]> {
       const rows = (await withVersion('head')
         .whereRaw(`${EFFECTIVE} = 'open'`)
@@ -223,7 +245,18 @@ export function questionnaireRepository(db: Db) {
           updated_at: trx.fn.now(),
         });
         heads.delete(definition.slug);
-        return { id, slug: definition.slug, status, versionId: created!.id, version, definition };
+        const { results_public: resultsPublic } = (await trx('questionnaires')
+          .where('id', id)
+          .first('results_public')) as { results_public: ResultsPublic };
+        return {
+          id,
+          slug: definition.slug,
+          status,
+          resultsPublic,
+          versionId: created!.id,
+          version,
+          definition,
+        };
       });
     },
 
@@ -410,6 +443,7 @@ export function questionnaireRepository(db: Db) {
     },
 
     async setResultsSettings(slug: string, settings: ResultsSettings): Promise<void> {
+      heads.delete(slug);
       await db('questionnaires').where('slug', slug).update({
         disclosure_threshold: settings.threshold,
         results_public: settings.public,

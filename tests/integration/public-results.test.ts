@@ -130,6 +130,8 @@ describe('the public results page', () => {
     await t.db('questionnaires').where('slug', DEMO).update({ results_public: 'off' });
     const citizen = new Citizen(t.app);
     expect((await citizen.get(PUBLIC('en'))).status).toBe(404);
+    await citizen.get('/en/');
+    expect(citizen.html).not.toContain('Published results');
     expect((await citizen.get('/en/q/no-such-thing/results')).status).toBe(404);
     await t.db('questionnaires').where('slug', DEMO).update({ results_public: 'closed' });
   });
@@ -168,6 +170,12 @@ describe('the public results page', () => {
     expect(citizen.html).toContain('dir="rtl"');
     // No free text, no export links, no coordinator navigation on the public page.
     expect(citizen.html).not.toContain('/admin/');
+    // Citizens find them from the home page and from the questionnaire's own (closed) address.
+    await citizen.get('/en/');
+    expect(citizen.html).toContain('Published results');
+    expect(citizen.html).toContain(`href="/en/q/${DEMO}/results"`);
+    expect((await citizen.get(`/pl/q/${DEMO}`)).status).toBe(410);
+    expect(citizen.html).toContain(`href="/pl/q/${DEMO}/results"`);
   });
 
   it('a language the questionnaire lacks gets a notice that links to the results in the others', async () => {
@@ -185,10 +193,10 @@ describe('the public results page', () => {
   });
 
   it('public while answering goes on: the thank-you page links to the results so far', async () => {
-    await t
-      .db('questionnaires')
-      .where('slug', DEMO)
-      .update({ status: 'open', closed_at: null, results_public: 'live' });
+    await coordinator.get(PAGE);
+    await coordinator.post(`${PAGE}/status`, { status: 'open' });
+    await coordinator.get(PAGE);
+    await coordinator.post(`${PAGE}/results-settings`, { threshold: '12', public: 'live' });
     const answering = new Citizen(t.app);
     await completeDemo(answering, 'pl');
     expect(answering.html).toContain(`href="/pl/q/${DEMO}/results"`);
