@@ -11,6 +11,7 @@ import { sharedRateLimit } from './web/middleware/rate-limit.js';
 import { requestLog } from './web/middleware/request-log.js';
 import { securityHeaders } from './web/middleware/security.js';
 import { adminRouter } from './web/admin/router.js';
+import { publicResultsRouter } from './web/public/results.js';
 import { codesRouter } from './web/public/codes.js';
 import { journeyRouter } from './web/public/journey.js';
 import { pagesRouter } from './web/public/pages.js';
@@ -97,6 +98,7 @@ export function createApp(
   localised.use(pagesRouter(deps));
   localised.use(journeyRouter(deps));
   localised.use(codesRouter(deps));
+  localised.use(publicResultsRouter(deps));
   app.use('/:lang', (req, res, next) =>
     isLanguageCode(String(req.params.lang)) ? localised(req, res, next) : next(),
   );

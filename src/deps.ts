@@ -67,7 +67,7 @@ export function depsFromDb(
   const audit = auditRepository(db);
   const coordination = coordinationService({ questionnaires, audit });
   const accessCodes = accessCodeRepository(db);
-  const results = resultsService({ questionnaires, aggregates });
+  const results = resultsService({ questionnaires, aggregates, responses });
   const secret = options.settings.secret;
   return {
     db,

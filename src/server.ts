@@ -61,6 +61,11 @@ async function main(): Promise<void> {
         .then(() => deps.repositories.accessCodes.rewriteNotOpen()),
       // New responses join the published results in batches of at least k (disclosure control).
       deps.results.foldPending(),
+      // Row-level answers of questionnaires closed longer than their retention period go; the
+      // protected aggregates remain.
+      deps.results.applyRetention().then((deleted) => {
+        if (deleted > 0) logger.info({ deleted }, 'retention deleted row-level answers');
+      }),
     ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
   }, 60_000);
   housekeeping.unref();

@@ -44,6 +44,9 @@ Commands:
   access-codes:rewrite --slug <slug>  write all used access codes of a questionnaire again in one
                                       transaction, so none can be tied to its response by the
                                       transaction id (done by itself when a questionnaire closes)
+  retention:apply                     delete now the row-level answers of questionnaires closed
+                                      longer than their retention period (the aggregates stay;
+                                      the running app also does it every minute)
   responses:simulate <slug> --count <n> [--seed <s>]
                                       store n simulated responses (1 to 5,000,000) to the published
                                       version, answered by the web form's rules; the same seed
@@ -221,6 +224,16 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'retention:apply':
+      return withDb(async (db) => {
+        const deleted = await resultsService({
+          questionnaires: questionnaireRepository(db),
+          aggregates: aggregateRepository(db),
+          responses: responseRepository(db),
+        }).applyRetention();
+        console.log(`Deleted the row-level answers of ${deleted} responses.`);
+        return 0;
+      });
     case 'responses:simulate':
       return simulate(args[0], values.count, values.seed);
     case 'results:export':
@@ -322,6 +335,7 @@ async function exportResults(
     const results = resultsService({
       questionnaires: questionnaireRepository(db),
       aggregates: aggregateRepository(db),
+      responses: responseRepository(db),
     });
     const exports = resultsExportService({ results, audit: auditRepository(db) });
     try {

@@ -8,6 +8,8 @@ export interface PublishedQuestionnaire {
   id: string;
   slug: string;
   status: QuestionnaireStatus;
+  /** Whether citizens see the results (see ResultsPublic). */
+  resultsPublic: ResultsPublic;
   versionId: string;
   version: number;
   definition: Questionnaire;
@@ -17,6 +19,7 @@ interface Row {
   id: string;
   slug: string;
   status: QuestionnaireStatus;
+  results_public: ResultsPublic;
   version_id: string;
   version: number;
   definition: Questionnaire;
@@ -26,6 +29,7 @@ const toHead = (row: Omit<Row, 'definition'>): Omit<PublishedQuestionnaire, 'def
   id: row.id,
   slug: row.slug,
   status: row.status,
+  resultsPublic: row.results_public,
   versionId: row.version_id,
   version: row.version,
 });
@@ -67,6 +71,23 @@ export interface QuestionnaireOverview {
   };
   responses: number;
   schedule: { opensAt: Date | null; closesAt: Date | null };
+  results: ResultsSettings;
+  /** When it closed (by hand or by its schedule); null while it has never closed or is open. */
+  closedAt: Date | null;
+  /** When retention deleted its row-level answers; null while they are kept. */
+  answersDeletedAt: Date | null;
+}
+
+/** Whether citizens see the results: never, once the questionnaire has closed, or while it runs. */
+export const RESULTS_PUBLIC = ['off', 'closed', 'live'] as const;
+export type ResultsPublic = (typeof RESULTS_PUBLIC)[number];
+
+export interface ResultsSettings {
+  /** The disclosure-control threshold k (DESIGN.md §4.3): 10 by default, never below 5. */
+  threshold: number;
+  public: ResultsPublic;
+  /** Days after closing until row-level answers are deleted; null keeps them. */
+  retentionDays: number | null;
 }
 
 interface OverviewRow {
@@ -83,6 +104,11 @@ interface OverviewRow {
   responses: string;
   opens_at: Date | null;
   closes_at: Date | null;
+  disclosure_threshold: number;
+  results_public: ResultsPublic;
+  retention_days: number | null;
+  closed_at: Date | null;
+  answers_deleted_at: Date | null;
 }
 
 const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
@@ -100,6 +126,14 @@ const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
   },
   responses: Number(row.responses),
   schedule: { opensAt: row.opens_at, closesAt: row.closes_at },
+  results: {
+    threshold: row.disclosure_threshold,
+    public: row.results_public,
+    retentionDays: row.retention_days,
+  },
+  closedAt:
+    row.status === 'closed' || row.status === 'archived' ? (row.closed_at ?? row.closes_at) : null,
+  answersDeletedAt: row.answers_deleted_at,
 });
 
 export function questionnaireRepository(db: Db) {
@@ -112,7 +146,14 @@ export function questionnaireRepository(db: Db) {
     db('questionnaires as q')
       .join('questionnaire_versions as v', 'v.questionnaire_id', 'q.id')
       .whereRaw(`v.id = ${join}`)
-      .select('q.id', 'q.slug', db.raw(`${EFFECTIVE} as status`), 'v.id as version_id', 'v.version')
+      .select(
+        'q.id',
+        'q.slug',
+        db.raw(`${EFFECTIVE} as status`),
+        'q.results_public',
+        'v.id as version_id',
+        'v.version',
+      )
       .modify((query) => {
         if (columns === 'full') query.select('v.definition');
       });
@@ -147,6 +188,17 @@ export function questionnaireRepository(db: Db) {
     },
 
     /** Open questionnaires without their definitions (callers take those from a cache). */
+    /** Questionnaires whose results citizens may see now, by slug. */
+    async listPublicResultsHeads(): Promise<Head[]> {
+      const rows = (await withVersion('head')
+        .whereRaw(
+          `((q.results_public = 'live' and ${EFFECTIVE} <> 'draft')
+            or (q.results_public = 'closed' and ${EFFECTIVE} in ('closed', 'archived')))`,
+        )
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }])) as Omit<Row, 'definition'>[];
+      return rows.map(toHead);
+    },
+
     async listOpenHeads(): Promise<Head[]> {
       const rows = (await withVersion('head')
         .whereRaw(`${EFFECTIVE} = 'open'`)
@@ -193,7 +245,18 @@ export function questionnaireRepository(db: Db) {
           updated_at: trx.fn.now(),
         });
         heads.delete(definition.slug);
-        return { id, slug: definition.slug, status, versionId: created!.id, version, definition };
+        const { results_public: resultsPublic } = (await trx('questionnaires')
+          .where('id', id)
+          .first('results_public')) as { results_public: ResultsPublic };
+        return {
+          id,
+          slug: definition.slug,
+          status,
+          resultsPublic,
+          versionId: created!.id,
+          version,
+          definition,
+        };
       });
     },
 
@@ -221,6 +284,11 @@ export function questionnaireRepository(db: Db) {
           'p.version as published_version',
           'q.opens_at',
           'q.closes_at',
+          'q.disclosure_threshold',
+          'q.results_public',
+          'q.retention_days',
+          'q.closed_at',
+          'q.answers_deleted_at',
         )
         .select(
           'l.id as latest_id',
@@ -331,7 +399,7 @@ export function questionnaireRepository(db: Db) {
       const closed = await db('questionnaires')
         .where('status', 'open')
         .andWhere('closes_at', '<=', db.fn.now())
-        .update({ status: 'closed', updated_at: db.fn.now() });
+        .update({ status: 'closed', closed_at: db.raw('closes_at'), updated_at: db.fn.now() });
       const opened = await db('questionnaires')
         .where('status', 'draft')
         .whereNotNull('published_version_id')
@@ -344,10 +412,44 @@ export function questionnaireRepository(db: Db) {
 
     async setStatus(slug: string, status: QuestionnaireStatus): Promise<boolean> {
       heads.delete(slug);
+      const closedAt =
+        status === 'open' ? null : status === 'closed' ? db.fn.now() : db.raw('closed_at');
       const changed = await db('questionnaires')
         .where('slug', slug)
-        .update({ status, updated_at: db.fn.now() });
+        .update({ status, closed_at: closedAt, updated_at: db.fn.now() });
       return changed > 0;
+    },
+
+    /** Whether citizens may see the results, and the status that decides it (without counts). */
+    async resultsPublicity(
+      slug: string,
+    ): Promise<{ public: ResultsPublic; status: QuestionnaireStatus } | undefined> {
+      const row = (await db('questionnaires as q')
+        .where('q.slug', slug)
+        .whereNotNull('q.published_version_id')
+        .first('q.results_public', db.raw(`${EFFECTIVE} as status`))) as
+        { results_public: ResultsPublic; status: QuestionnaireStatus } | undefined;
+      return row && { public: row.results_public, status: row.status };
+    },
+
+    /** Retention has deleted the row-level answers, unless some are left (then it runs again). */
+    async markAnswersDeleted(questionnaireId: string): Promise<void> {
+      await db('questionnaires')
+        .where('id', questionnaireId)
+        .whereNotExists(
+          db('responses').where('questionnaire_id', questionnaireId).select(db.raw('1')),
+        )
+        .update({ answers_deleted_at: db.fn.now() });
+    },
+
+    async setResultsSettings(slug: string, settings: ResultsSettings): Promise<void> {
+      heads.delete(slug);
+      await db('questionnaires').where('slug', slug).update({
+        disclosure_threshold: settings.threshold,
+        results_public: settings.public,
+        retention_days: settings.retentionDays,
+        updated_at: db.fn.now(),
+      });
     },
   };
 }

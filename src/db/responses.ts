@@ -125,6 +125,20 @@ export function responseRepository(db: Db) {
     },
 
     /** Deletes the response a receipt belongs to (answers go with it). */
+    /**
+     * Retention: deletes up to `limit` responses already folded into the aggregates, with their
+     * answers (cascade). Returns how many were deleted.
+     */
+    async deleteAggregated(questionnaireId: string, limit: number): Promise<number> {
+      const result = await db.raw(
+        `delete from responses
+          where questionnaire_id = :q and id in (
+            select id from responses where questionnaire_id = :q and aggregated limit :limit)`,
+        { q: questionnaireId, limit },
+      );
+      return (result as { rowCount: number }).rowCount;
+    },
+
     async deleteByReceipt(receiptHash: string): Promise<boolean> {
       return db.transaction(async (trx) => {
         const found = (await trx('responses')

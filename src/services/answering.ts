@@ -68,15 +68,21 @@ function randomRecordKey(): number {
 function ensureOpen(questionnaire: PublishedQuestionnaire): void {
   if (questionnaire.status === 'open') return;
   const { title, defaultLanguage } = questionnaire.definition;
-  throw new NotOpenError(
-    title,
-    defaultLanguage,
-    questionnaire.status === 'draft' ? 'not-yet-open' : 'closed',
-  );
+  const closed = questionnaire.status !== 'draft';
+  throw new NotOpenError(title, defaultLanguage, closed ? 'closed' : 'not-yet-open', {
+    resultsOf: closed && questionnaire.resultsPublic !== 'off' ? questionnaire.slug : undefined,
+  });
 }
 
 export function answeringService(deps: AnsweringDeps) {
   const definitions = new Map<string, PublishedQuestionnaire>();
+  const withDefinitions = (heads: Omit<PublishedQuestionnaire, 'definition'>[]) =>
+    Promise.all(
+      heads.map(async (head) => ({
+        ...head,
+        definition: (await cachedVersion(head.versionId)).definition,
+      })),
+    );
 
   /** Versions never change once published, so each is read from the database once. */
   async function cachedVersion(versionId: string): Promise<PublishedQuestionnaire> {
@@ -141,13 +147,12 @@ export function answeringService(deps: AnsweringDeps) {
     },
 
     async listOpen(): Promise<PublishedQuestionnaire[]> {
-      const heads = await deps.questionnaires.listOpenHeads();
-      return Promise.all(
-        heads.map(async (head) => ({
-          ...head,
-          definition: (await cachedVersion(head.versionId)).definition,
-        })),
-      );
+      return withDefinitions(await deps.questionnaires.listOpenHeads());
+    },
+
+    /** Questionnaires whose results citizens may see now. */
+    async listPublicResults(): Promise<PublishedQuestionnaire[]> {
+      return withDefinitions(await deps.questionnaires.listPublicResultsHeads());
     },
 
     /**

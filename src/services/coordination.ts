@@ -1,6 +1,11 @@
 import type { Account } from '../db/accounts.js';
 import type { AuditRepository } from '../db/audit.js';
-import type { QuestionnaireRepository, QuestionnaireStatus } from '../db/questionnaires.js';
+import type {
+  QuestionnaireRepository,
+  QuestionnaireStatus,
+  ResultsPublic,
+} from '../db/questionnaires.js';
+import { MIN_THRESHOLD } from '../domain/disclosure/index.js';
 import {
   applyTranslations,
   staleAfterEdit,
@@ -46,6 +51,10 @@ const TRANSITIONS: Record<QuestionnaireStatus, QuestionnaireStatus[]> = {
   closed: ['open', 'archived'],
   archived: [],
 };
+
+/** Bounds of the per-questionnaire settings (the database checks them too). */
+export const MAX_THRESHOLD = 1000;
+export const MAX_RETENTION_DAYS = 36_500;
 
 /** Addresses under /admin/questionnaires/ that pages of the coordinator area use. */
 const RESERVED_SLUGS = new Set(['new', 'import', 'import-xlsform']);
@@ -220,6 +229,44 @@ export function coordinationService(deps: {
       }
       await deps.questionnaires.setStatus(slug, status);
       await record(account, 'questionnaire-status', slug, { from: found.status, to: status });
+    },
+
+    /** The disclosure-control threshold and whether citizens see the results (and when). */
+    async setResultsSettings(
+      account: Account,
+      slug: string,
+      settings: { threshold: number; public: ResultsPublic },
+    ): Promise<void> {
+      mayEdit(account);
+      const found = await overview(account, slug);
+      if (!Number.isInteger(settings.threshold) || settings.threshold < MIN_THRESHOLD)
+        throw new BadInputError(
+          `the threshold must be a whole number of at least ${MIN_THRESHOLD}`,
+        );
+      if (settings.threshold > MAX_THRESHOLD)
+        throw new BadInputError(`the threshold must be at most ${MAX_THRESHOLD}`);
+      await deps.questionnaires.setResultsSettings(slug, { ...found.results, ...settings });
+      await record(account, 'results-settings', slug, {
+        from: { threshold: found.results.threshold, public: found.results.public },
+        to: settings,
+      });
+    },
+
+    /**
+     * How many days after closing the row-level answers are deleted (null keeps them). Set by
+     * administrators (DESIGN.md §1); the aggregates remain.
+     */
+    async setRetention(account: Account, slug: string, days: number | null): Promise<void> {
+      if (account.role !== 'admin')
+        throw new ForbiddenError('only administrators set the retention period');
+      const found = await overview(account, slug);
+      if (days !== null && (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS))
+        throw new BadInputError(`retention must be 1 to ${MAX_RETENTION_DAYS} days`);
+      await deps.questionnaires.setResultsSettings(slug, { ...found.results, retentionDays: days });
+      await record(account, 'retention-settings', slug, {
+        from: found.results.retentionDays,
+        to: days,
+      });
     },
 
     /** Opens and closes the questionnaire by itself at these times (UTC); null for none. */

@@ -10,6 +10,8 @@ export class NotOpenError extends Error {
     readonly title: Record<string, string>,
     readonly defaultLanguage: string,
     readonly state: 'closed' | 'not-yet-open',
+    /** The slug whose public results the page may link to, when they are public. */
+    readonly links: { resultsOf?: string | undefined } = {},
   ) {
     super('questionnaire is not open');
   }

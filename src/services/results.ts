@@ -1,8 +1,8 @@
 import type { Account } from '../db/accounts.js';
 import type { AggregateRepository } from '../db/aggregates.js';
-import type { QuestionnaireRepository } from '../db/questionnaires.js';
+import type { QuestionnaireOverview, QuestionnaireRepository } from '../db/questionnaires.js';
+import type { ResponseRepository } from '../db/responses.js';
 import {
-  DEFAULT_THRESHOLD,
   protectTable,
   type DisclosurePolicy,
   type ProtectedTable,
@@ -33,6 +33,10 @@ export interface ResultsDefinition {
 
 export interface QuestionnaireResults extends ResultsDefinition {
   status: string;
+  /** When it closed, for the public page; null while open. */
+  closedAt: Date | null;
+  /** When retention deleted the row-level answers (the aggregates remain); null while kept. */
+  answersDeletedAt: Date | null;
   policy: DisclosurePolicy;
   /** '' for none, LANGUAGE, or a dimension question's key. */
   by: string;
@@ -44,6 +48,19 @@ export interface QuestionnaireResults extends ResultsDefinition {
   questions: { question: Question; tables: { spec: ResultSpec; table: ProtectedTable }[] }[];
 }
 
+/** What the public results address shows. */
+export type PublicResults =
+  | { kind: 'results'; results: QuestionnaireResults }
+  /** Public once answering has stopped, and it has not yet. */
+  | { kind: 'after-closing'; slug: string; definition: Questionnaire; closesAt: Date | null };
+
+/** Whether a questionnaire's row-level answers are due for deletion now. */
+export function retentionDue(q: QuestionnaireOverview, now = new Date()): boolean {
+  const days = q.results.retentionDays;
+  if (days === null || q.closedAt === null || q.answersDeletedAt !== null) return false;
+  return q.closedAt.getTime() + days * 86_400_000 <= now.getTime();
+}
+
 /**
  * Results as coordinators and analysts see them: from the maintained aggregates only, every
  * number through the disclosure-control module (DESIGN.md §4.3).
@@ -51,21 +68,27 @@ export interface QuestionnaireResults extends ResultsDefinition {
 export function resultsService(deps: {
   questionnaires: QuestionnaireRepository;
   aggregates: AggregateRepository;
+  responses: ResponseRepository;
 }) {
-  const policyOf = (): DisclosurePolicy => ({ threshold: DEFAULT_THRESHOLD });
+  const policyOf = (q: QuestionnaireOverview): DisclosurePolicy => ({
+    threshold: q.results.threshold,
+  });
 
   /**
    * New answers join the published numbers in batches of at least k while answering goes on;
    * once it has stopped, the rest join too.
    */
-  async function fold(id: string, status: string, versions: Questionnaire[]) {
+  async function fold(q: QuestionnaireOverview, versions: Questionnaire[]) {
     const dimensions = dimensionsOf(versions).map((d) => d.key);
-    await deps.aggregates.fold(id, dimensions, status === 'open' ? policyOf().threshold : 0);
+    await deps.aggregates.fold(q.id, dimensions, q.status === 'open' ? policyOf(q).threshold : 0);
   }
 
   /** The questionnaire if the account may see it, with every published version, oldest first. */
   async function published(account: Account, slug: string) {
-    const found = await visibleOverview(deps.questionnaires, account, slug);
+    return withVersions(await visibleOverview(deps.questionnaires, account, slug), slug);
+  }
+
+  async function withVersions(found: QuestionnaireOverview, slug: string) {
     const versions = await deps.questionnaires.publishedDefinitions(found.id);
     const definition = versions.at(-1);
     if (!definition) throw new NotFoundError(`${slug} has no published version`);
@@ -79,23 +102,77 @@ export function resultsService(deps: {
       if (waiting.size === 0) return;
       for (const q of await deps.questionnaires.overviews()) {
         if (!waiting.has(q.id)) continue;
-        await fold(q.id, q.status, await deps.questionnaires.publishedDefinitions(q.id));
+        await fold(q, await deps.questionnaires.publishedDefinitions(q.id));
       }
+    },
+
+    /**
+     * Housekeeping: deletes the row-level answers of questionnaires closed longer than their
+     * retention period, after folding every last one into the aggregates, which remain. Returns
+     * how many responses were deleted.
+     */
+    async applyRetention(batch = 20_000): Promise<number> {
+      let deleted = 0;
+      for (const q of await deps.questionnaires.overviews()) {
+        if (!retentionDue(q)) continue;
+        await fold(q, await deps.questionnaires.publishedDefinitions(q.id));
+        for (;;) {
+          const n = await deps.responses.deleteAggregated(q.id, batch);
+          deleted += n;
+          if (n < batch) break;
+        }
+        await deps.questionnaires.markAnswersDeleted(q.id);
+      }
+      return deleted;
     },
 
     /** The published definition and policy, without reading any count. */
     async definition(account: Account, slug: string): Promise<ResultsDefinition> {
       const { found, definition } = await published(account, slug);
-      return { slug: found.slug, version: found.publishedVersion, definition, policy: policyOf() };
+      return {
+        slug: found.slug,
+        version: found.publishedVersion,
+        definition,
+        policy: policyOf(found),
+      };
     },
 
     async results(account: Account, slug: string, by = ''): Promise<QuestionnaireResults> {
-      const { found, versions, definition } = await published(account, slug);
-      const policy = policyOf();
+      return compute(await published(account, slug), by);
+    },
+
+    /**
+     * The results citizens may see: only once a coordinator has made them public, and, unless
+     * they are public while answering goes on, only after closing. Same numbers as coordinators'.
+     */
+    async publicResults(slug: string, by = ''): Promise<PublicResults> {
+      const [found] = await deps.questionnaires.overviews(slug);
+      if (!found || found.publishedVersion === null || found.results.public === 'off')
+        throw new NotFoundError(`${slug} has no public results`);
+      const closed = found.status === 'closed' || found.status === 'archived';
+      if (found.results.public === 'closed' && !closed) {
+        const { definition } = await withVersions(found, slug);
+        return {
+          kind: 'after-closing',
+          slug: found.slug,
+          definition,
+          closesAt: found.schedule.closesAt,
+        };
+      }
+      return { kind: 'results', results: await compute(await withVersions(found, slug), by) };
+    },
+  };
+
+  async function compute(
+    { found, versions, definition }: Awaited<ReturnType<typeof withVersions>>,
+    by: string,
+  ): Promise<QuestionnaireResults> {
+    {
+      const policy = policyOf(found);
       const dimensions = dimensionsOf(versions);
       if (by !== '' && by !== LANGUAGE && !dimensions.some((d) => d.key === by))
         throw new BadInputError(`cannot break results down by ${by}`);
-      await fold(found.id, found.status, versions);
+      await fold(found, versions);
       const overall = await deps.aggregates.cells(found.id, '');
       const breakdown = by === '' ? [] : await deps.aggregates.cells(found.id, by);
       // A breakdown keeps the everyone column: it tells how many gave no answer to the dimension,
@@ -122,6 +199,8 @@ export function resultsService(deps: {
         slug: found.slug,
         version: found.publishedVersion,
         status: found.status,
+        closedAt: found.closedAt,
+        answersDeletedAt: found.answersDeletedAt,
         definition,
         policy,
         by,
@@ -134,8 +213,8 @@ export function resultsService(deps: {
           tables: tables.map(({ spec, raw }) => ({ spec, table: protectTable(raw, policy) })),
         })),
       };
-    },
-  };
+    }
+  }
 }
 
 export type ResultsService = ReturnType<typeof resultsService>;

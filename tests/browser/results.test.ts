@@ -40,8 +40,43 @@ describe.skipIf(!suite.enabled)('results pages', () => {
     audits.push(...found);
   });
 
+  it('the public results pages, in English, Polish and Arabic, on a phone', async () => {
+    const { app } = suite;
+    const found: PageAudit[] = [];
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    // Public after closing, while still open: the page says when.
+    await app.db('questionnaires').where('slug', DEMO).update({ results_public: 'closed' });
+    await page.goto(`${app.baseUrl}/ar/q/${DEMO}/results`);
+    expect(await page.locator('table').count()).toBe(0);
+    found.push(await auditPage(page, 'ar public results later', 'ar'));
+    await app.db('questionnaires').where('slug', DEMO).update({ results_public: 'live' });
+    for (const [lang, by] of [
+      ['en', ''],
+      ['pl', ''],
+      ['ar', ''],
+      ['ar', 'age'],
+    ] as const) {
+      await page.goto(`${app.baseUrl}/${lang}/q/${DEMO}/results?by=${by}`);
+      found.push(await auditPage(page, `${lang} public results ${by || 'overall'}`, lang));
+    }
+    expect(await page.locator('table').count()).toBeGreaterThan(10);
+    // The breakdown is chosen with the keyboard and a plain form.
+    await page.goto(`${app.baseUrl}/ar/q/${DEMO}/results`);
+    await page.locator('#by').selectOption('$language');
+    await page.locator('form.filter button').press('Enter');
+    await page.waitForURL(/by=%24language/);
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    await context.close();
+    const failures = found
+      .filter((a) => a.axe.length > 0 || a.problems.length > 0)
+      .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
+    expect(failures).toEqual([]);
+    audits.push(...found);
+  });
+
   it('the W3C Nu HTML checker finds no error on the results pages', async () => {
-    expect(audits.length).toBe(9);
+    expect(audits.length).toBe(14);
     expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
   });
 });

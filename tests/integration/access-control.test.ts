@@ -121,6 +121,14 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
   },
   'POST /questionnaires/:slug/export': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
+  'POST /questionnaires/:slug/results-settings': {
+    body: { threshold: '10', public: 'off' },
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],
+  },
+  'POST /questionnaires/:slug/retention': {
+    body: { days: '' },
+    expect: ['sign-in', 'forbidden', 'forbidden', 'forbidden', 'ok'],
+  },
   'POST /questionnaires/:slug/access-codes': {
     body: { count: '1' },
     expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'ok'],

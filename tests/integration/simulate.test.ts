@@ -309,5 +309,5 @@ describe('responses:simulate on the command line', () => {
     expect(production.stderr).toContain('does not run in production');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('responses:simulate needs a slug and --count');
-  });
+  }, 60_000);
 });

@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   'questionnaire-status',
   'questionnaire-export',
   'access-codes-generate',
+  'results-settings',
+  'retention-settings',
 ];
 
 /** The administrators' view of the audit log, filtered by action, person and dates. */

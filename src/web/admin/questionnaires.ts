@@ -113,6 +113,8 @@ export function questionnaireRoutes(deps: Deps): AdminRoute[] {
             saved: req.query.saved === '1',
             published: req.query.published === '1',
             scheduled: req.query.scheduled === '1',
+            resultsSaved: req.query.resultsSaved === '1',
+            retentionSaved: req.query.retentionSaved === '1',
           },
         }),
     },

@@ -11,6 +11,7 @@ import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
 import { resultExportRoutes } from './results-export.js';
 import { resultRoutes } from './results.js';
+import { resultsSettingsRoutes } from './results-settings.js';
 import { questionnaireRoutes } from './questionnaires.js';
 import { translationRoutes } from './translations.js';
 import { xlsformRoutes } from './xlsform.js';
@@ -25,6 +26,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...questionnaireRoutes(deps),
     ...previewRoutes(deps),
     ...resultRoutes(deps),
+    ...resultsSettingsRoutes(deps),
     ...resultExportRoutes(deps),
     ...translationRoutes(deps),
     ...xlsformRoutes(deps),

@@ -53,9 +53,12 @@ export function errorHandler(logger: Logger) {
       const lang = res.locals.lang as LanguageCode;
       const fallback = isLanguageCode(error.defaultLanguage) ? error.defaultLanguage : lang;
       const title = resolveText(error.title, lang, fallback);
-      return res
-        .status(410)
-        .render('errors/closed', { title: title.text, titleLang: title.lang, state: error.state });
+      return res.status(410).render('errors/closed', {
+        title: title.text,
+        titleLang: title.lang,
+        state: error.state,
+        resultsOf: error.links.resultsOf,
+      });
     }
     const { status, problem } = classify(error);
     if (status >= 500)

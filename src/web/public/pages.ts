@@ -11,7 +11,17 @@ export function pagesRouter(deps: Deps): Router {
 
   router.get('/', async (_req, res) => {
     const open = await deps.answering.listOpen();
+    const withResults = await deps.answering.listPublicResults();
+    const item = (q: (typeof open)[number]) => {
+      const title = resolveText(q.definition.title, lang(res), q.definition.defaultLanguage);
+      return {
+        slug: q.slug,
+        title: title.text,
+        titleLang: title.lang === lang(res) ? undefined : title.lang,
+      };
+    };
     res.render('pages/public/home', {
+      results: withResults.map(item),
       consultations: open.map((q) => {
         const title = resolveText(q.definition.title, lang(res), q.definition.defaultLanguage);
         return {
