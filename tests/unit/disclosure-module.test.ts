@@ -184,6 +184,23 @@ describe('what a coordinator sees in a breakdown', () => {
       expect(t.cells[value]!['d0g2']).toMatchObject({ value: null, flag: 'g' });
   });
 
+  it('when everyone is one small unanimous group, hides every group too, each with its reason', () => {
+    const t = protectTable(
+      regionTable({ north: { yes: 4 }, south: { yes: 8 } }, ['north', 'south']),
+      { threshold: 10 },
+    );
+    expect(t.cells['o0']!['']).toMatchObject({ value: null, flag: 'g' });
+    for (const group of t.groups) {
+      const total = t.totals[group]!;
+      if (total.value === null) expect(['c', 's', 'g']).toContain(total.flag);
+      for (const value of t.values) {
+        const cell = t.cells[value]![group]!;
+        if (cell.value === null) expect(['c', 's', 'g']).toContain(cell.flag);
+        else expect(cell.value).toBe(0);
+      }
+    }
+  });
+
   it('shows a true zero as 0, and percentages computed from the shown numbers', () => {
     const t = protectTable(regionTable({ north: { yes: 40, no: 20 } }, ['north']), {
       threshold: 10,
@@ -201,12 +218,18 @@ describe('protected tables of generated small populations', () => {
       fc.property(populations(), (p) => {
         for (const raw of allowedTables(p, p.respondents)) {
           const shown = protect(p, raw);
+          for (const group of raw.groups) {
+            const total = shown.totals[group];
+            if (total?.value === null) expect(['c', 's', 'g']).toContain(total.flag);
+          }
           for (const row of rows(raw)) {
             for (const group of raw.groups) {
               const cell = shownAt(shown, row, group);
               const truth = rawAt(raw, row, group);
               if (cell.value === null) {
                 expect(cell.percent).toBeNull();
+                // A hidden number always says why: below k, to protect another, same answer for all.
+                expect(['c', 's', 'g']).toContain(cell.flag);
                 continue;
               }
               expect(cell.value === 0 || cell.value >= p.k).toBe(true);

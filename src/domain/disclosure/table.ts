@@ -51,7 +51,12 @@ function protectEveryone(grid: Grid, k: number): boolean {
 }
 
 function protectGroups(grid: Grid, k: number): boolean {
-  if (entryAt(grid, grid.totalRow, grid.everyoneColumn).value === null) return true;
+  // Everyone's column is hidden (a small unanimous population): so is every group, or a
+  // group's column would show what everyone's hides.
+  if (entryAt(grid, grid.totalRow, grid.everyoneColumn).value === null) {
+    for (const column of grid.breakdown.map((_, c) => c)) hideColumn(grid, column, 's');
+    return true;
+  }
   for (const entry of columnOf(grid, grid.everyoneColumn)) entry.frozen = true;
   for (const entry of columnOf(grid, grid.restColumn)) {
     Object.assign(entry, grid.hasRest ? { value: null, flag: null } : { value: 0, flag: 'z' });
