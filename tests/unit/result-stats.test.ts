@@ -13,6 +13,7 @@ import {
   meanRank,
   netScore,
   tableStatistic,
+  type Statistic,
 } from '../../src/domain/result-stats.js';
 import { demoQuestionnaire, questionIn } from './demo.js';
 
@@ -184,14 +185,14 @@ describe('mean rank of a ranked option', () => {
   });
 
   it('orders options from the lowest mean, keeping the definition order for ties, those without a mean last', () => {
-    const stats = {
+    const stats: Record<string, Statistic> = {
       a: { value: 2.5, unavailable: null },
       b: { value: null, unavailable: 'hidden' },
       c: { value: 1.4, unavailable: null },
       d: { value: 2.5, unavailable: null },
       e: { value: null, unavailable: 'none' },
-    } as const;
-    expect(byMeanRank(['a', 'b', 'c', 'd', 'e'], (k) => stats[k])).toEqual([
+    };
+    expect(byMeanRank(['a', 'b', 'c', 'd', 'e'], (k) => stats[k]!)).toEqual([
       'c',
       'a',
       'd',
