@@ -9,6 +9,7 @@ import * as staleTranslations from './20261122000800_stale_translations.js';
 import * as accessCodes from './20261122000900_access_codes.js';
 import * as resultAggregates from './20261122001000_result_aggregates.js';
 import * as resultsSettings from './20261123000100_results_settings.js';
+import * as abandonedStarts from './20261123000200_abandoned_starts.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   accessCodes,
   resultAggregates,
   resultsSettings,
+  abandonedStarts,
 ];

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { ANSWERED, LANGUAGE, RESPONSES, WEEKS } from '../domain/results.js';
+import { addKey, type RawCell } from '../domain/disclosure/index.js';
+import { ABANDONED, ANSWERED, LANGUAGE, RESPONSES, WEEKS } from '../domain/results.js';
 import type { Db } from './knex.js';
 
 /** One maintained cell: respondents and the sum of their 32-bit record keys (mod 2^32). */
@@ -90,6 +91,37 @@ export async function withdrawInto(
   );
 }
 
+/**
+ * Counts drafts deleted unsubmitted (one questionnaire id per draft) as abandoned starts, each
+ * with a fresh random 32-bit record key, into the counts waiting to be published (see
+ * foldAbandoned). Call inside the deleting transaction, so that a draft counts exactly once.
+ */
+export async function addAbandonedInto(
+  trx: Knex.Transaction,
+  questionnaireIds: string[],
+): Promise<void> {
+  const waiting = new Map<string, RawCell>();
+  for (const id of [...questionnaireIds].sort()) {
+    const cell = waiting.get(id) ?? { count: 0, keySum: 0 };
+    const recordKey = randomBytes(4).readUInt32BE(0);
+    waiting.set(id, { count: cell.count + 1, keySum: addKey(cell.keySum, recordKey) });
+  }
+  if (waiting.size === 0) return;
+  await trx('result_abandoned_pending')
+    .insert(
+      [...waiting].map(([id, cell]) => ({
+        questionnaire_id: id,
+        count: cell.count,
+        key_sum: cell.keySum,
+      })),
+    )
+    .onConflict('questionnaire_id')
+    .merge({
+      count: trx.raw('result_abandoned_pending.count + excluded.count'),
+      key_sum: trx.raw(`(result_abandoned_pending.key_sum + excluded.key_sum) % ${KEY_SPACE}`),
+    });
+}
+
 export function aggregateRepository(db: Db) {
   /** Responses and withdrawals not yet in the published numbers. */
   async function pending(trx: Knex.Transaction | Db, questionnaireId: string): Promise<number> {
@@ -161,6 +193,48 @@ export function aggregateRepository(db: Db) {
         if (done === 0) return folded;
         folded += done;
       }
+    },
+
+    /** See addAbandonedInto; called by the drafts' purge. */
+    addAbandoned: addAbandonedInto,
+
+    /**
+     * Publishes the abandoned starts waiting (`$abandoned` in the cells) once at least `step`
+     * wait, so that the count moves in steps like the responses; once answering has stopped
+     * (`open` false), also fewer, when the questionnaire has no draft left that could still
+     * expire. Returns how many were published.
+     */
+    async foldAbandoned(questionnaireId: string, step: number, open: boolean): Promise<number> {
+      return db.transaction(async (trx) => {
+        const ended = open
+          ? 'false'
+          : 'not exists (select 1 from drafts d where d.questionnaire_id = :questionnaire)';
+        const [moved] = (await trx('result_abandoned_pending')
+          .where('questionnaire_id', questionnaireId)
+          .andWhereRaw(`(count >= :step or ${ended})`, { step, questionnaire: questionnaireId })
+          .delete()
+          .returning(['count', 'key_sum'])) as { count: string; key_sum: string }[];
+        if (!moved) return 0;
+        await trx.raw(
+          `with changes as (
+             select cast(:question as text) as question_key, '' as item, '' as value,
+                    '' as dimension, '' as group_value,
+                    cast(:count as bigint) as count, cast(:keySum as bigint) as key_sum
+           ) ${ADD_TO_CELLS}`,
+          {
+            questionnaire: questionnaireId,
+            question: ABANDONED,
+            count: moved.count,
+            keySum: moved.key_sum,
+          },
+        );
+        return Number(moved.count);
+      });
+    },
+
+    /** Questionnaires with abandoned starts waiting to be published. */
+    async withAbandonedPending(): Promise<string[]> {
+      return db('result_abandoned_pending').orderBy('questionnaire_id').pluck('questionnaire_id');
     },
 
     /** Questionnaires with responses or withdrawals waiting to be folded in. */

@@ -1,4 +1,5 @@
 import type { Answers } from '../domain/questionnaire/journey.js';
+import { addAbandonedInto } from './aggregates.js';
 import type { Db } from './knex.js';
 
 export interface Draft {
@@ -79,8 +80,19 @@ export function draftRepository(db: Db) {
       return row && toDraft(row);
     },
 
+    /** Deletes expired drafts, counting each as an abandoned start of its questionnaire. */
     async deleteExpired(): Promise<number> {
-      return db('drafts').where('expires_at', '<=', db.fn.now()).delete();
+      return db.transaction(async (trx) => {
+        const gone = (await trx('drafts')
+          .where('expires_at', '<=', trx.fn.now())
+          .delete()
+          .returning('questionnaire_id')) as { questionnaire_id: string }[];
+        await addAbandonedInto(
+          trx,
+          gone.map((d) => d.questionnaire_id),
+        );
+        return gone.length;
+      });
     },
   };
 }

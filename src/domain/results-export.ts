@@ -6,10 +6,11 @@ import {
   type ProtectedTable,
 } from './disclosure/index.js';
 import type { Question } from './question-types/registry-schema.js';
-import type { ResultSpec } from './question-types/types.js';
+import type { ResultSpec, TableStatisticSpec } from './question-types/types.js';
 import type { LocalizedText } from './questionnaire/common.js';
 import type { Questionnaire } from './questionnaire/schema.js';
-import { ANSWERED, LANGUAGE, RESPONSES, resultSpecs, WEEKS } from './results.js';
+import type { Statistic, TableStatistic } from './result-stats.js';
+import { ABANDONED, ANSWERED, LANGUAGE, RESPONSES, resultSpecs, WEEKS } from './results.js';
 
 /**
  * Exports of results as plain tables (DESIGN.md §2.7): the protected tables flattened to one row
@@ -36,8 +37,23 @@ export interface ExportableResults {
   by: string;
   responses: ProtectedTable;
   weeks: ProtectedTable;
-  questions: { question: Question; tables: { spec: ResultSpec; table: ProtectedTable }[] }[];
+  abandoned: ProtectedCell;
+  completion: Statistic;
+  questions: {
+    question: Question;
+    tables: { spec: ResultSpec; table: ProtectedTable; statistic: TableStatistic | null }[];
+  }[];
 }
+
+/** The value keys of the statistics' rows, beside the answer keys and $answered. */
+export const STATISTIC_VALUES = {
+  'net-score': '$net_score',
+  'mean-rank': '$mean_rank',
+  completion: '$completion_rate',
+} as const;
+
+/** The flag of a statistic that is not available: a number it needs is hidden (x), or none (n). */
+const UNAVAILABLE_FLAGS = { hidden: 'x', none: 'n' } as const;
 
 export interface ExportHeader {
   questionnaire: string;
@@ -55,6 +71,7 @@ export const RESULT_COLUMNS = [
   'count',
   'flag',
   'percent',
+  'statistic',
 ] as const;
 
 export function exportHeader(results: ExportableResults): ExportHeader {
@@ -78,27 +95,61 @@ function row(
   // A number hidden without a reason (a group of a table whose everyone total is hidden) reads
   // "<k" on the page, so it is flagged c here too.
   const flag = shown.value === null ? (shown.flag ?? 'c') : shown.flag;
-  return [questionKey, item, value, group, shown.value, flag, withPercent ? shown.percent : null];
+  return [
+    questionKey,
+    item,
+    value,
+    group,
+    shown.value,
+    flag,
+    withPercent ? shown.percent : null,
+    null,
+  ];
+}
+
+/** A statistic's row: no count, its value as the page shows it, or the flag of its absence. */
+function statisticRow(
+  questionKey: string,
+  item: string,
+  value: string,
+  group: string,
+  statistic: Statistic | undefined,
+): ExportValue[] {
+  const flag =
+    statistic?.value == null ? UNAVAILABLE_FLAGS[statistic?.unavailable ?? 'hidden'] : null;
+  return [questionKey, item, value, group, null, flag, null, statistic?.value ?? null];
 }
 
 /**
- * The numbers of the results page, one row each, in its order: responses per group, responses
- * per week, then per question table its answers and the number who answered, per group.
+ * The numbers of the results page, one row each: responses per group, abandoned starts and the
+ * completion rate, responses per week, then per question table its answers, the number who
+ * answered and its statistic (net score, mean rank), per group.
  */
 export function* resultRows(results: ExportableResults): Generator<ExportValue[]> {
   const { responses, weeks } = results;
   for (const group of responses.groups)
     yield row(RESPONSES, '', '', group, responses.cells[responses.values[0] ?? '']?.[group], false);
+  yield row(ABANDONED, '', '', '', results.abandoned, false);
+  yield statisticRow(RESPONSES, '', STATISTIC_VALUES.completion, '', results.completion);
   for (const week of weeks.values)
     for (const group of weeks.groups)
       yield row(WEEKS, '', week, group, weeks.cells[week]?.[group], false);
   for (const { question, tables } of results.questions)
-    for (const { spec, table } of tables) {
+    for (const { spec, table, statistic } of tables) {
       for (const value of table.values)
         for (const group of table.groups)
           yield row(question.key, spec.item, value, group, table.cells[value]?.[group], true);
       for (const group of table.groups)
         yield row(question.key, spec.item, ANSWERED, group, table.totals[group], false);
+      if (statistic)
+        for (const group of table.groups)
+          yield statisticRow(
+            question.key,
+            spec.item,
+            STATISTIC_VALUES[statistic.kind],
+            group,
+            statistic.groups[group],
+          );
     }
 }
 
@@ -146,7 +197,14 @@ export function aboutRows(header: ExportHeader): ExportValue[][] {
     ['flag_s', 's', 'hidden so that a hidden count cannot be worked out from the others'],
     ['flag_g', 'g', 'everyone in a small group gave the same answer: only the group size is shown'],
     ['flag_z', 'z', 'really nobody: count 0'],
+    ['flag_x', 'x', 'statistic not available: a number it is computed from is hidden'],
+    ['flag_n', 'n', 'statistic not available: no answers to compute it from'],
     ['method', 'docs/disclosure-control.md', 'how the numbers are protected'],
+    [
+      'statistics',
+      'docs/results-statistics.md',
+      'net scores, mean ranks and the completion rate: computed from the protected numbers only',
+    ],
   ];
 }
 
@@ -170,9 +228,21 @@ export function codebookQuestions(definition: Questionnaire): CodebookQuestion[]
 
 const PSEUDO_NOTES = {
   responses: 'responses in these results, per group',
+  abandoned:
+    'starts that ended without a response (unfinished answers deleted when their time ran out), everyone only; published in steps of k',
+  completion:
+    'completion rate (statistic column): responses as a whole percentage of responses plus abandoned starts, from the protected counts; everyone only',
   week: 'responses per ISO week of submission (value: year-Wweek), everyone only',
   answered: 'respondents who answered this question or row: the base of the percentages',
 };
+
+/** What a table's statistic row holds, for the codebook. */
+function statisticNote(statistic: TableStatisticSpec): string {
+  if (statistic.kind === 'mean-rank')
+    return "mean rank (statistic column): sum of position × count over the sum of the counts of this option's positions, 1 = ranked first, one decimal; from the protected counts, absent (flag x) if one is hidden";
+  const keys = (list: string[]) => (list.length === 0 ? 'none' : list.join(', '));
+  return `net score (statistic column): % of answers in the upper half (${keys(statistic.upper)}) minus % in the lower half (${keys(statistic.lower)}) among the answers on a point of the scale (middle: ${keys(statistic.middle)}; other values left out), whole number from -100 to +100; from the protected counts, absent (flag x) if one is hidden`;
+}
 
 /**
  * The data dictionary: per question its type, dimension flag and text in every language; per
@@ -216,6 +286,16 @@ export function codebookSheet(
         PSEUDO_NOTES.responses,
         none,
       );
+      yield line(
+        [RESPONSES, 'responses', '', '', STATISTIC_VALUES.completion, '', null, null],
+        PSEUDO_NOTES.completion,
+        none,
+      );
+      yield line(
+        [ABANDONED, 'abandoned', '', '', '', '', null, null],
+        PSEUDO_NOTES.abandoned,
+        none,
+      );
       yield line([WEEKS, 'week', '', '', '', '', null, null], PSEUDO_NOTES.week, none);
       for (const { question, tables } of questions) {
         const { key, type, dimension } = question;
@@ -247,6 +327,21 @@ export function codebookSheet(
             PSEUDO_NOTES.answered,
             none,
           );
+          if (spec.statistic)
+            yield line(
+              [
+                key,
+                type,
+                dimension,
+                spec.item,
+                STATISTIC_VALUES[spec.statistic.kind],
+                '',
+                null,
+                null,
+              ],
+              statisticNote(spec.statistic),
+              none,
+            );
         }
       }
     })(),

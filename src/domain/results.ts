@@ -22,6 +22,8 @@ export const WEEKS = '$week';
 export const ANSWERED = '$answered';
 /** The breakdown by the language a response was given in. */
 export const LANGUAGE = '$language';
+/** Pseudo-question of the aggregates: starts that ended without a response (expired drafts). */
+export const ABANDONED = '$abandoned';
 
 export interface QuestionResults {
   question: Question;
@@ -127,6 +129,11 @@ export function responseCounts(cells: CellCount[], groups: string[]) {
       cells.find((c) => c.questionKey === RESPONSES && c.groupValue === g) ?? ZERO,
     ]),
   );
+}
+
+/** Abandoned starts, counted for everyone only (a draft keeps no language or dimension). */
+export function abandonedCount(cells: CellCount[]): RawCell {
+  return cells.find((c) => c.questionKey === ABANDONED && c.groupValue === '') ?? ZERO;
 }
 
 /** Responses per ISO week, oldest first. */

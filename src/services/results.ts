@@ -3,8 +3,10 @@ import type { AggregateRepository } from '../db/aggregates.js';
 import type { QuestionnaireOverview, QuestionnaireRepository } from '../db/questionnaires.js';
 import type { ResponseRepository } from '../db/responses.js';
 import {
+  protectCell,
   protectTable,
   type DisclosurePolicy,
+  type ProtectedCell,
   type ProtectedTable,
   type RawTable,
 } from '../domain/disclosure/index.js';
@@ -12,6 +14,13 @@ import type { Question } from '../domain/question-types/registry-schema.js';
 import type { ResultSpec } from '../domain/question-types/types.js';
 import type { Questionnaire } from '../domain/questionnaire/schema.js';
 import {
+  completionRate,
+  tableStatistic,
+  type Statistic,
+  type TableStatistic,
+} from '../domain/result-stats.js';
+import {
+  abandonedCount,
   dimensionsOf,
   groupsOf,
   LANGUAGE,
@@ -45,7 +54,14 @@ export interface QuestionnaireResults extends ResultsDefinition {
   /** Responses in the published numbers, per group, protected like every other count. */
   responses: ProtectedTable;
   weeks: ProtectedTable;
-  questions: { question: Question; tables: { spec: ResultSpec; table: ProtectedTable }[] }[];
+  /** Starts that ended without a response (expired drafts), everyone only. */
+  abandoned: ProtectedCell;
+  /** Responses as a percentage of responses and abandoned starts, from the protected counts. */
+  completion: Statistic;
+  questions: {
+    question: Question;
+    tables: { spec: ResultSpec; table: ProtectedTable; statistic: TableStatistic | null }[];
+  }[];
 }
 
 /** What the public results address shows. */
@@ -80,7 +96,10 @@ export function resultsService(deps: {
    */
   async function fold(q: QuestionnaireOverview, versions: Questionnaire[]) {
     const dimensions = dimensionsOf(versions).map((d) => d.key);
-    await deps.aggregates.fold(q.id, dimensions, q.status === 'open' ? policyOf(q).threshold : 0);
+    const step = policyOf(q).threshold;
+    await deps.aggregates.fold(q.id, dimensions, q.status === 'open' ? step : 0);
+    // Abandoned starts move in steps of k too (docs/results-statistics.md).
+    await deps.aggregates.foldAbandoned(q.id, step, q.status === 'open');
   }
 
   /** The questionnaire if the account may see it, with every published version, oldest first. */
@@ -98,7 +117,10 @@ export function resultsService(deps: {
   return {
     /** Housekeeping: folds whatever is waiting, for every questionnaire. */
     async foldPending(): Promise<void> {
-      const waiting = new Set(await deps.aggregates.withPending());
+      const waiting = new Set([
+        ...(await deps.aggregates.withPending()),
+        ...(await deps.aggregates.withAbandonedPending()),
+      ]);
       if (waiting.size === 0) return;
       for (const q of await deps.questionnaires.overviews()) {
         if (!waiting.has(q.id)) continue;
@@ -195,6 +217,9 @@ export function resultsService(deps: {
         cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
         totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
       };
+      const protectedResponses = protectTable(responses, policy);
+      // A single count with no table around it: the threshold and the cell key are all it needs.
+      const abandoned = protectCell(abandonedCount(overall), policy);
       return {
         slug: found.slug,
         version: found.publishedVersion,
@@ -206,11 +231,16 @@ export function resultsService(deps: {
         by,
         dimensions,
         groups,
-        responses: protectTable(responses, policy),
+        responses: protectedResponses,
         weeks: protectTable(weeks, policy),
+        abandoned,
+        completion: completionRate(protectedResponses.cells.all?.[''], abandoned),
         questions: rawResults(definition, cells, groups).map(({ question, tables }) => ({
           question,
-          tables: tables.map(({ spec, raw }) => ({ spec, table: protectTable(raw, policy) })),
+          tables: tables.map(({ spec, raw }) => {
+            const table = protectTable(raw, policy);
+            return { spec, table, statistic: tableStatistic(spec, table) };
+          }),
         })),
       };
     }

@@ -5,11 +5,7 @@ import type { LocalizedText } from '../domain/questionnaire/common.js';
 import { resolveText } from '../domain/questionnaire/text.js';
 import { LANGUAGE } from '../domain/results.js';
 import type { QuestionnaireResults } from '../services/results.js';
-
-interface Text {
-  text: string;
-  lang: string;
-}
+import { statisticFormat, statisticView, summaryView, type Text } from './result-stats-view.js';
 
 /** What a protected cell shows: a number, "<k", or a mark for a number hidden on purpose. */
 export function cellView(
@@ -87,9 +83,21 @@ export function resultsView(
       results.weeks.values.map((w) => ({ key: w, label: { text: w, lang } })),
       results.weeks,
     ),
+    /** Responses, abandoned starts and the completion rate, for everyone. */
+    overview: {
+      responses: cellView(
+        results.responses.cells[results.responses.values[0] ?? '']?.[''],
+        k,
+        format,
+      ),
+      abandoned: cellView(results.abandoned, k, format),
+      completion: statisticView(results.completion, statisticFormat('percent', lang), t),
+    },
     questions: results.questions.map(({ question, tables }) => ({
       key: question.key,
       text: text(question.text),
+      /** Net scores or mean ranks, when the question's type has them. */
+      summary: summaryView(question, tables, { lang, t, text, groupLabel }),
       tables: tables.map(({ spec, table: protectedTable }) => ({
         label: spec.label ? text(spec.label) : undefined,
         ...table(

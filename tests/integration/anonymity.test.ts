@@ -43,8 +43,11 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const RESPONSE_TABLES = ['responses', 'answers'];
-/** Counts per answer and breakdown group, and withdrawals waiting for the next batch. */
-const AGGREGATE_TABLES = ['result_cells', 'result_adjustments'];
+/**
+ * Counts per answer and breakdown group, withdrawals waiting for the next batch, and abandoned
+ * starts waiting for theirs.
+ */
+const AGGREGATE_TABLES = ['result_cells', 'result_adjustments', 'result_abandoned_pending'];
 
 describe('anonymity by construction', () => {
   it('aggregate tables hold counts and key sums per answer and group, never a response or a time', async () => {
@@ -58,6 +61,10 @@ describe('anonymity by construction', () => {
     const expected = (table: string, extra: string[] = []) =>
       [...shared, 'questionnaire_id', 'value', ...extra].sort().map((c) => `${table}.${c}`);
     expect(columns.map((c) => `${c.table_name}.${c.column_name}`)).toEqual([
+      // Per questionnaire a count and a key sum: no draft, no time.
+      'result_abandoned_pending.count',
+      'result_abandoned_pending.key_sum',
+      'result_abandoned_pending.questionnaire_id',
       // A random id per withdrawal, so pending withdrawals can be counted; it names no response.
       ...expected('result_adjustments', ['withdrawal_id']),
       ...expected('result_cells'),

@@ -2,7 +2,12 @@ import { buffer } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { protectTable, type ProtectedTable } from '../../src/domain/disclosure/index.js';
+import {
+  protectCell,
+  protectTable,
+  type ProtectedTable,
+} from '../../src/domain/disclosure/index.js';
+import { completionRate, tableStatistic } from '../../src/domain/result-stats.js';
 import type { Questionnaire } from '../../src/domain/questionnaire/schema.js';
 import { validateQuestionnaire } from '../../src/domain/questionnaire/validate.js';
 import {
@@ -72,6 +77,19 @@ function tinyDefinition(): Questionnaire {
               { key: 'no', label: both('No', 'Nie') },
             ],
           },
+          {
+            key: 'benefit',
+            type: 'likert',
+            text: both('It helps.', 'To pomaga.'),
+            scale: {
+              points: [
+                { key: 'no', label: both('No', 'Nie') },
+                { key: 'maybe', label: both('Maybe', 'Może') },
+                { key: 'yes', label: both('Yes', 'Tak') },
+              ],
+              dontKnow: { key: 'dont_know', label: both("Don't know", 'Nie wiem') },
+            },
+          },
           { key: 'comments', type: 'text', text: both('Anything else?', 'Coś jeszcze?') },
         ],
       },
@@ -81,7 +99,10 @@ function tinyDefinition(): Questionnaire {
   return result.questionnaire;
 }
 
-/** Maintained counts of 30 respondents: 25 said red and 5 blue; everyone said yes. */
+/**
+ * Maintained counts of 30 respondents: 25 said red and 5 blue; everyone said yes to consent;
+ * 12 no, 18 yes that it helps. Four starts were abandoned.
+ */
 function cells(): CellCount[] {
   let key = 12345;
   const cell = (questionKey: string, item: string, value: string, count: number) => ({
@@ -100,6 +121,10 @@ function cells(): CellCount[] {
     cell('colour', '', '$answered', 30),
     cell('consent', 'research', 'yes', 30),
     cell('consent', 'research', '$answered', 30),
+    cell('benefit', '', 'no', 12),
+    cell('benefit', '', 'yes', 18),
+    cell('benefit', '', '$answered', 30),
+    cell('$abandoned', '', '', 4),
   ];
 }
 
@@ -128,6 +153,7 @@ function results(): ExportableResults {
     },
     policy,
   );
+  const abandoned = protectCell(total('$abandoned'), policy);
   return {
     slug: 'tiny',
     version: 3,
@@ -136,9 +162,14 @@ function results(): ExportableResults {
     by: '',
     responses,
     weeks,
+    abandoned,
+    completion: completionRate(responses.cells.all?.[''], abandoned),
     questions: rawResults(definition, counts, ['']).map(({ question, tables }) => ({
       question,
-      tables: tables.map(({ spec, raw }) => ({ spec, table: protectTable(raw, policy) })),
+      tables: tables.map(({ spec, raw }) => {
+        const table = protectTable(raw, policy);
+        return { spec, table, statistic: tableStatistic(spec, table) };
+      }),
     })),
   };
 }
@@ -159,9 +190,10 @@ describe('the results flattened for export', () => {
       colour.cells.red!['']!.value,
       colour.cells.red!['']!.flag,
       colour.cells.red!['']!.percent,
+      null,
     ]);
     // Five said blue: fewer than k, so the row says hidden, never 5.
-    expect(rows).toContainEqual(['colour', '', 'blue', '', null, 'c', null]);
+    expect(rows).toContainEqual(['colour', '', 'blue', '', null, 'c', null, null]);
     expect(rows).toContainEqual([
       'colour',
       '',
@@ -169,6 +201,7 @@ describe('the results flattened for export', () => {
       '',
       colour.totals['']!.value,
       colour.totals['']!.flag,
+      null,
       null,
     ]);
     expect(rows[0]).toEqual([
@@ -179,6 +212,7 @@ describe('the results flattened for export', () => {
       r.responses.cells.all!['']!.value,
       r.responses.cells.all!['']!.flag,
       null,
+      null,
     ]);
     expect(rows.filter((x) => x[0] === '$week').map((x) => x[2])).toEqual(['2026-W01']);
     // Free text has no table, and so no row.
@@ -187,6 +221,29 @@ describe('the results flattened for export', () => {
       const count = row[4];
       if (typeof count === 'number') expect(count === 0 || count >= 10).toBe(true);
     }
+  });
+
+  it('adds the statistics as rows of their own: the value in the statistic column, or a flag saying why not', () => {
+    const r = results();
+    const rows = [...resultRows(r)];
+    const benefit = r.questions.find((q) => q.question.key === 'benefit')!.tables[0]!.table;
+    const [no, yes] = [benefit.cells.no![''], benefit.cells.yes!['']].map((c) => c!.value!);
+    const answered = rows.findIndex((x) => x[0] === 'benefit' && x[2] === '$answered');
+    // Right after the table it sums up: the protected counts' net score, where "maybe" is 0.
+    expect(rows[answered + 1]).toEqual([
+      'benefit',
+      '',
+      '$net_score',
+      '',
+      null,
+      null,
+      null,
+      Math.round((100 * (yes! - no!)) / (yes! + no!)),
+    ]);
+    // Four abandoned starts are fewer than k: hidden, and the completion rate with them.
+    expect(rows[1]).toEqual(['$abandoned', '', '', '', null, 'c', null, null]);
+    expect(rows[2]).toEqual(['$responses', '', '$completion_rate', '', null, 'x', null, null]);
+    expect(rows.filter((x) => x[7] !== null).map((x) => x[2])).toEqual(['$net_score']);
   });
 
   it('carries the questionnaire, version, breakdown and k on every CSV row', () => {
@@ -229,6 +286,22 @@ describe('the codebook', () => {
       text_en: 'Research',
     });
     expect(find('consent', 'research', 'no')).toMatchObject({ text_pl: 'Nie' });
+  });
+
+  it('explains the statistics: what they are computed from, and which points make each half', () => {
+    expect(find('benefit', '', '$net_score')?.note).toMatch(
+      /upper half \(yes\) minus % in the lower half \(no\).*middle: maybe/,
+    );
+    expect(find('$responses', '', '$completion_rate')?.note).toMatch(/abandoned starts/);
+    expect(find('$abandoned', '', '')).toMatchObject({ type: 'abandoned' });
+    expect(find('colour', '', '$net_score')).toBeUndefined();
+    const about = rowsOf(
+      aboutSheet({ questionnaire: 'tiny', version: 3, breakdown: '', threshold: 10 }),
+    );
+    expect(about.filter((r) => /^flag_[xn]$/.test(String(r.name))).map((r) => r.value)).toEqual([
+      'x',
+      'n',
+    ]);
   });
 
   it('explains the pseudo-keys and the disclosure parameters', () => {

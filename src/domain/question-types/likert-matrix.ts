@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionSchema, questionBaseShape, scaleSchema } from '../questionnaire/common.js';
-import { checkKeys, matrixBehaviour, parseMatrix, scaleOptions } from './scale.js';
+import { checkKeys, matrixBehaviour, netScoreSpec, parseMatrix, scaleOptions } from './scale.js';
 import type { QuestionType } from './types.js';
 import { labelledList, scaleEditor } from './editor.js';
 
@@ -13,6 +13,11 @@ export const likertMatrixSchema = z
   })
   .strict();
 export type LikertMatrixQuestion = z.infer<typeof likertMatrixSchema>;
+
+const matrix = matrixBehaviour<LikertMatrixQuestion>(
+  (q) => q.rows,
+  (q) => scaleOptions(q.scale),
+);
 
 /** Several statements on one scale, e.g. trust in doctors, hospitals, companies... */
 export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
@@ -30,8 +35,7 @@ export const likertMatrix: QuestionType<LikertMatrixQuestion> = {
     ),
   ],
   parse: (q, form) => parseMatrix(q, q.rows, scaleOptions(q.scale), form),
-  ...matrixBehaviour<LikertMatrixQuestion>(
-    (q) => q.rows,
-    (q) => scaleOptions(q.scale),
-  ),
+  ...matrix,
+  // One table per row, each with the net score of its answers.
+  results: (q) => matrix.results(q).map((spec) => ({ ...spec, statistic: netScoreSpec(q.scale) })),
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { questionBaseShape, scaleSchema } from '../questionnaire/common.js';
 import { textIn } from '../questionnaire/text.js';
-import { checkKeys, parseOneOf, scaleOptions } from './scale.js';
+import { checkKeys, netScoreSpec, parseOneOf, scaleOptions } from './scale.js';
 import type { QuestionType } from './types.js';
 import { scaleEditor } from './editor.js';
 
@@ -29,5 +29,7 @@ export const likert: QuestionType<LikertQuestion> = {
   ],
   conditionValues: (_q, answer) => [String(answer)],
   conditionTarget: (q) => ({ items: null, values: scaleOptions(q.scale).map((o) => o.key) }),
-  results: (q) => [{ item: '', values: scaleOptions(q.scale), multiple: false }],
+  results: (q) => [
+    { item: '', values: scaleOptions(q.scale), multiple: false, statistic: netScoreSpec(q.scale) },
+  ],
 };

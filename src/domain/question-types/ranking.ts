@@ -72,12 +72,13 @@ export const ranking: QuestionType<RankingQuestion> = {
   },
   conditionValues: () => [],
   conditionTarget: () => null,
-  // One table per option: how many put it first, second...
+  // One table per option: how many put it first, second..., and its mean rank.
   results: (q) =>
     q.options.map((option) => ({
       item: option.key,
       label: option.label,
       values: q.options.map((_o, i) => ({ key: String(i + 1), text: String(i + 1) })),
       multiple: false,
+      statistic: { kind: 'mean-rank' },
     })),
 };

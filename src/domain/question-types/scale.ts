@@ -2,11 +2,27 @@ import type { LanguageCode } from '../languages.js';
 import type { LocalizedText, Option, Scale } from '../questionnaire/common.js';
 import { textIn } from '../questionnaire/text.js';
 import { duplicates, isInvalid, single } from './form.js';
-import type { FieldError, FormValues, SemanticIssue } from './types.js';
+import type { FieldError, FormValues, SemanticIssue, TableStatisticSpec } from './types.js';
 
 /** The points of a scale, with "don't know" last when it is offered. */
 export function scaleOptions(scale: Scale): Option[] {
   return scale.dontKnow ? [...scale.points, scale.dontKnow] : scale.points;
+}
+
+/**
+ * How a net score reads a scale whose points go from the lowest to the highest: the lower half
+ * of the points against the upper half, the middle point of an odd scale neutral, and "don't
+ * know" in none of them (docs/results-statistics.md).
+ */
+export function netScoreSpec(scale: Scale): TableStatisticSpec {
+  const keys = scale.points.map((p) => p.key);
+  const half = Math.floor(keys.length / 2);
+  return {
+    kind: 'net-score',
+    lower: keys.slice(0, half),
+    middle: keys.slice(half, keys.length - half),
+    upper: keys.slice(keys.length - half),
+  };
 }
 
 export function checkKeys(keys: string[], path: string): SemanticIssue[] {

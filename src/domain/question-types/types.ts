@@ -68,7 +68,16 @@ export interface ResultSpec {
   }[];
   /** Whether one respondent may count in several values (multiple choice). */
   multiple: boolean;
+  /** The summary statistic the table has besides its counts (src/domain/result-stats.ts). */
+  statistic?: TableStatisticSpec | undefined;
 }
+
+/**
+ * A net score (Likert scales: value keys of the lower and upper halves of the points, and the
+ * middle point of an odd scale) or a mean rank (rankings: the values are positions 1..n).
+ */
+export type TableStatisticSpec =
+  { kind: 'net-score'; lower: string[]; middle: string[]; upper: string[] } | { kind: 'mean-rank' };
 
 /**
  * Everything one question type knows: its definition schema, how it reads a form, what it
