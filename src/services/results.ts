@@ -202,13 +202,10 @@ export function resultsService(deps: {
       const groups = ['', ...(by === '' ? [] : groupsOf(definition, by, breakdown))];
       const cells = [...overall, ...breakdown];
       const counts = responseCounts(cells, groups);
-      const responses: RawTable = {
-        values: ['all'],
-        groups,
-        multiple: false,
-        cells: { all: counts },
-        totals: counts,
-      };
+      // Group sizes only: protected as the totals of a table without answers, so the threshold,
+      // the group rule and the cell key apply, but not "same answer for all" (every respondent
+      // of a group "answered" being counted, which says nothing about anyone).
+      const responses: RawTable = { values: [], groups, multiple: true, cells: {}, totals: counts };
       const weekCells = weeksOf(overall);
       const weeks: RawTable = {
         values: weekCells.map((w) => w.week),
@@ -217,7 +214,12 @@ export function resultsService(deps: {
         cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
         totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
       };
-      const protectedResponses = protectTable(responses, policy);
+      const counted = protectTable(responses, policy);
+      const protectedResponses: ProtectedTable = {
+        ...counted,
+        values: ['all'],
+        cells: { all: counted.totals },
+      };
       // A single count with no table around it: the threshold and the cell key are all it needs.
       const abandoned = protectCell(abandonedCount(overall), policy);
       return {

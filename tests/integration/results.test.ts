@@ -62,6 +62,10 @@ describe('results from maintained aggregates, in batches of at least k', () => {
     expect(await folded()).toBe(12);
     // The willingness matrix has one table per recipient.
     const html = coordinator.html.replace(/\s+/g, ' ');
+    // Twelve responses are a group size of at least k: shown, not hidden as "same for all".
+    const count =
+      /Responses in these results<\/caption>.*?<td class="table__numeric">([^<]*)</.exec(html);
+    expect(Number(count?.[1])).toBeGreaterThanOrEqual(10);
     expect(html).toMatch(/<caption class="table__caption"[^>]*>My own doctor/);
   });
 
