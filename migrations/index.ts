@@ -8,6 +8,7 @@ import * as schedule from './20261122000700_schedule.js';
 import * as staleTranslations from './20261122000800_stale_translations.js';
 import * as accessCodes from './20261122000900_access_codes.js';
 import * as resultAggregates from './20261122001000_result_aggregates.js';
+import * as resultGenerations from './20261123000100_result_generations.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   staleTranslations,
   accessCodes,
   resultAggregates,
+  resultGenerations,
 ];

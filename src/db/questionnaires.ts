@@ -69,6 +69,12 @@ export interface QuestionnaireOverview {
   schedule: { opensAt: Date | null; closesAt: Date | null };
 }
 
+/** What reading results needs of a questionnaire: no counts, no definitions. */
+export type QuestionnaireSummary = Pick<
+  QuestionnaireOverview,
+  'id' | 'slug' | 'country' | 'status' | 'publishedVersion'
+>;
+
 interface OverviewRow {
   id: string;
   slug: string;
@@ -205,6 +211,28 @@ export function questionnaireRepository(db: Db) {
         .orderBy('version')
         .select('definition')) as { definition: Questionnaire }[];
       return rows.map((r) => r.definition);
+    },
+
+    /** Overviews' small columns only: one index lookup, for pages read often (results). */
+    async summaries(slug?: string): Promise<QuestionnaireSummary[]> {
+      const query = db('questionnaires as q')
+        .leftJoin('questionnaire_versions as p', 'p.id', 'q.published_version_id')
+        .select('q.id', 'q.slug', 'q.country', db.raw(`${EFFECTIVE} as status`))
+        .select('p.version as published_version')
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }]);
+      if (slug !== undefined) query.where('q.slug', slug);
+      return (
+        (await query) as Pick<
+          OverviewRow,
+          'id' | 'slug' | 'country' | 'status' | 'published_version'
+        >[]
+      ).map((row) => ({
+        id: row.id,
+        slug: row.slug,
+        country: row.country,
+        status: row.status,
+        publishedVersion: row.published_version,
+      }));
     },
 
     async overviews(slug?: string): Promise<QuestionnaireOverview[]> {
