@@ -39,7 +39,8 @@ export function resultRoutes(deps: Deps): AdminRoute[] {
     const lang = res.locals.lang as LanguageCode;
     const doc = results.definition;
     const t = res.locals.t;
-    const format = (n: number) => new Intl.NumberFormat(lang).format(n);
+    // One formatter per language (locale middleware): making one per cell cost most of the page.
+    const format = res.locals.num as (n: number) => string;
     const text = (value: LocalizedText | undefined, fallback = ''): Text =>
       value ? resolveText(value, lang, doc.defaultLanguage) : { text: fallback, lang };
     const k = results.policy.threshold;
@@ -100,6 +101,18 @@ export function resultRoutes(deps: Deps): AdminRoute[] {
     };
   }
 
+  // The results service hands out the same object until the numbers change, so its view model
+  // is made once per language: formatting thousands of cells is most of a page's cost.
+  const views = new WeakMap<QuestionnaireResults, Map<string, ReturnType<typeof view>>>();
+  function cachedView(res: Response, results: QuestionnaireResults) {
+    const lang = res.locals.lang as string;
+    let byLang = views.get(results);
+    if (!byLang) views.set(results, (byLang = new Map()));
+    let model = byLang.get(lang);
+    if (!model) byLang.set(lang, (model = view(res, results)));
+    return model;
+  }
+
   return [
     {
       method: 'get',
@@ -113,7 +126,8 @@ export function resultRoutes(deps: Deps): AdminRoute[] {
           String(req.params.slug),
           query.data.by ?? '',
         );
-        res.render('pages/admin/results', view(res, results));
+        // A copy: res.render writes into the object it is given.
+        res.render('pages/admin/results', { ...cachedView(res, results) });
       },
     },
   ];
