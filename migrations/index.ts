@@ -10,6 +10,7 @@ import * as accessCodes from './20261122000900_access_codes.js';
 import * as resultAggregates from './20261122001000_result_aggregates.js';
 import * as resultsSettings from './20261123000100_results_settings.js';
 import * as abandonedStarts from './20261123000200_abandoned_starts.js';
+import * as resultGenerations from './20261123000300_result_generations.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   resultAggregates,
   resultsSettings,
   abandonedStarts,
+  resultGenerations,
 ];

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { addKey, type RawCell } from '../domain/disclosure/index.js';
 import { ABANDONED, ANSWERED, LANGUAGE, RESPONSES, WEEKS } from '../domain/results.js';
+import { ResultTally, type CellChange, type TalliedResponse } from '../domain/results-tally.js';
 import type { Db } from './knex.js';
 
 /** One maintained cell: respondents and the sum of their 32-bit record keys (mod 2^32). */
@@ -17,42 +18,56 @@ export interface AggregateRow {
 const KEY_SPACE = '4294967296';
 
 /**
- * What a set of responses adds to the aggregates, as rows of (question, item, value, dimension,
- * group, count, key sum). `batch` is a CTE selecting (id, language, iso_week, k) of the
- * responses; every answer counts for everyone, for its language and for the response's answer
- * to each dimension question.
+ * The responses of a CTE `batch` (id, language, iso_week, k), one row each, with their answers
+ * to the counted questions joined as a ResultTally reads them (`answers`: rows separated by
+ * U+001E, fields by U+001F, which are taken out of values so that a row always splits in three).
+ * Each response's answers are found by the primary key, so a batch costs the same however many
+ * answers the table holds.
  */
-/** `dimensions`: a condition on `a.question_key` that holds for the dimension questions. */
-function contributionsSql(sign: 1 | -1, dimensions: string): string {
+function talliedSql(counted: string): string {
   return `
-  dims as (
-    select b.id, '' as dimension, '' as group_value from batch b
-    union all select b.id, '${LANGUAGE}', b.language from batch b
-    union all
-      select a.response_id, a.question_key, a.value
-      from answers a join batch b on b.id = a.response_id
-      where a.questionnaire_id = :questionnaire and a.item = '' and ${dimensions}
-  ),
-  facts as (
-    select a.response_id as id, a.question_key, a.item, a.value
-      from answers a join batch b on b.id = a.response_id
-      where a.questionnaire_id = :questionnaire
-    union all
-    select distinct a.response_id, a.question_key, a.item, '${ANSWERED}'
-      from answers a join batch b on b.id = a.response_id
-      where a.questionnaire_id = :questionnaire
-    union all select b.id, '${RESPONSES}', '', '' from batch b
-  ),
-  contributions as (
-    select f.question_key, f.item, f.value, d.dimension, d.group_value,
-           ${sign} * count(*) as count, ${sign} * sum(b.k) as key_sum
-      from facts f join dims d on d.id = f.id join batch b on b.id = f.id
-      group by 1, 2, 3, 4, 5
-    union all
-    select '${WEEKS}', '', b.iso_week, '', '', ${sign} * count(*), ${sign} * sum(b.k)
-      from batch b group by b.iso_week
-  )`;
+  select b.k, b.language, b.iso_week,
+         (select string_agg(a.question_key || chr(31) || a.item || chr(31)
+                            || translate(a.value, chr(30) || chr(31), '  '), chr(30))
+            from answers a
+           where a.questionnaire_id = :questionnaire and a.response_id = b.id and ${counted}
+         ) as answers
+    from batch b`;
 }
+
+interface TalliedRow {
+  k: string;
+  language: string;
+  iso_week: string;
+  answers: string | null;
+}
+
+function tallied(row: TalliedRow): TalliedResponse {
+  return {
+    k: Number(row.k),
+    language: row.language,
+    isoWeek: row.iso_week,
+    answers: row.answers === null ? [] : row.answers.split('\u001e'),
+  };
+}
+
+/** Cell changes as the arrays of one `unnest(...)`: one statement whatever their number. */
+function changeArrays(changes: readonly CellChange[]) {
+  return {
+    keys: changes.map((c) => c.questionKey),
+    items: changes.map((c) => c.item),
+    values: changes.map((c) => c.value),
+    dimensions: changes.map((c) => c.dimension),
+    groupValues: changes.map((c) => c.groupValue),
+    counts: changes.map((c) => c.count),
+    keySums: changes.map((c) => c.keySum),
+  };
+}
+
+const UNNEST_CHANGES = `unnest(cast(:keys as text[]), cast(:items as text[]), cast(:values as text[]),
+    cast(:dimensions as text[]), cast(:groupValues as text[]), cast(:counts as bigint[]),
+    cast(:keySums as bigint[]))
+    as c(question_key, item, value, dimension, group_value, count, key_sum)`;
 
 const ADD_TO_CELLS = `
   insert into result_cells
@@ -71,23 +86,37 @@ export async function withdrawInto(
   questionnaireId: string,
   responseId: string,
 ): Promise<void> {
+  // What the response added: its answers to the questions the cells count, in the breakdowns
+  // they hold (both read from the cells, as the fold left them).
+  const [response] = (
+    await trx.raw(
+      `with batch as (
+         select id, language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
+           from responses
+          where questionnaire_id = :questionnaire and id = :response and aggregated
+       ) ${talliedSql(
+         `a.question_key in (select question_key from result_cells
+            where questionnaire_id = :questionnaire and dimension = '')`,
+       )}`,
+      { questionnaire: questionnaireId, response: responseId },
+    )
+  ).rows as TalliedRow[];
+  if (!response) return;
+  const dimensions = (
+    (await trx('result_cells')
+      .where('questionnaire_id', questionnaireId)
+      .distinct('dimension')) as { dimension: string }[]
+  ).map((d) => d.dimension);
+  const tally = new ResultTally(new Set(dimensions));
+  tally.add(tallied(response), -1);
   await trx.raw(
-    `with batch as (
-       select id, language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
-         from responses
-        where questionnaire_id = :questionnaire and id = :response and aggregated
-     ), ${contributionsSql(
-       -1,
-       `a.question_key in (select distinct dimension from result_cells
-          where questionnaire_id = :questionnaire)`,
-     )}
-     insert into result_adjustments
+    `insert into result_adjustments
        (questionnaire_id, withdrawal_id, question_key, item, value, dimension, group_value,
         count, key_sum)
      select :questionnaire, :withdrawal, question_key, item, value, dimension, group_value,
             count, key_sum
-       from contributions`,
-    { questionnaire: questionnaireId, response: responseId, withdrawal: randomUUID() },
+       from ${UNNEST_CHANGES}`,
+    { questionnaire: questionnaireId, withdrawal: randomUUID(), ...changeArrays(tally.changes()) },
   );
 }
 
@@ -122,73 +151,114 @@ export async function addAbandonedInto(
     });
 }
 
+/**
+ * Every change of a questionnaire's cells moves its generation on, in the same transaction:
+ * readers keep protected tables per generation (src/services/results-cache.ts).
+ */
+async function nextGeneration(trx: Knex.Transaction, questionnaireId: string): Promise<void> {
+  await trx.raw(
+    `insert into result_generations (questionnaire_id, generation) values (?, 1)
+     on conflict (questionnaire_id)
+     do update set generation = result_generations.generation + 1`,
+    [questionnaireId],
+  );
+}
+
+/** What a fold counts: breakdowns by the dimension questions; answers to all but `uncounted`. */
+export interface FoldScope {
+  dimensions: readonly string[];
+  /** Questions without tables (free text): their answers are not counted, so not read. */
+  uncounted?: readonly string[];
+}
+
 export function aggregateRepository(db: Db) {
   /** Responses and withdrawals not yet in the published numbers. */
-  async function pending(trx: Knex.Transaction | Db, questionnaireId: string): Promise<number> {
+  async function pending(trx: Knex.Transaction | Db, questionnaireId: string) {
     const [row] = (
       await trx.raw(
         `select (select count(*) from responses where questionnaire_id = :q and not aggregated)
-            + (select count(distinct withdrawal_id) from result_adjustments where questionnaire_id = :q)
-            as pending`,
+                  as responses,
+                (select count(distinct withdrawal_id) from result_adjustments
+                  where questionnaire_id = :q) as withdrawals`,
         { q: questionnaireId },
       )
-    ).rows as { pending: string }[];
-    return Number(row?.pending ?? 0);
+    ).rows as { responses: string; withdrawals: string }[];
+    const responses = Number(row?.responses ?? 0);
+    return { responses, total: responses + Number(row?.withdrawals ?? 0) };
+  }
+
+  /**
+   * One batch, in the caller's transaction: marks up to `limit` responses as counted, tallies
+   * them, and adds them and the waiting withdrawals to the cells.
+   */
+  async function foldBatch(
+    trx: Knex.Transaction,
+    questionnaireId: string,
+    scope: FoldScope,
+    limit: number,
+  ): Promise<void> {
+    // Keys are [a-z0-9_] (the definition schema), so an array literal is safe here.
+    const uncounted = `{${(scope.uncounted ?? []).join(',')}}`;
+    const rows = (
+      await trx.raw(
+        `with batch as materialized (
+           update responses set aggregated = true
+            where questionnaire_id = :questionnaire and id = any(array(
+              select id from responses
+               where questionnaire_id = :questionnaire and not aggregated limit :limit))
+            returning id, language, iso_week,
+                      cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
+         ) ${talliedSql('not a.question_key = any(cast(:uncounted as text[]))')}`,
+        { questionnaire: questionnaireId, limit, uncounted },
+      )
+    ).rows as TalliedRow[];
+    const tally = new ResultTally(new Set(scope.dimensions));
+    for (const row of rows) tally.add(tallied(row), 1);
+    await trx.raw(
+      `with changes as (
+         select question_key, item, value, dimension, group_value,
+                sum(count) as count, sum(key_sum) as key_sum
+           from (
+             select question_key, item, value, dimension, group_value, count, key_sum
+               from ${UNNEST_CHANGES}
+             union all
+             select question_key, item, value, dimension, group_value, count, key_sum
+               from result_adjustments where questionnaire_id = :questionnaire
+           ) as each_change
+          group by 1, 2, 3, 4, 5
+       ) ${ADD_TO_CELLS}`,
+      { questionnaire: questionnaireId, ...changeArrays(tally.changes()) },
+    );
+    await trx('result_adjustments').where('questionnaire_id', questionnaireId).delete();
+    await nextGeneration(trx, questionnaireId);
   }
 
   return {
-    pending: (questionnaireId: string) => pending(db, questionnaireId),
+    pending: async (questionnaireId: string) => (await pending(db, questionnaireId)).total,
 
     /**
      * Folds new responses and pending withdrawals into the aggregates once there are at least
      * `minimum` of them (always, when `minimum` is 0), in transactions of at most `batch`
-     * responses. One fold at a time per questionnaire, even across processes. Returns about how
-     * many responses and withdrawals were folded (0 when none).
+     * responses. One fold at a time per questionnaire, even across processes; when too few
+     * wait, it returns at once without locking anything. Returns about how many responses and
+     * withdrawals were folded (0 when none).
      */
     async fold(
       questionnaireId: string,
-      dimensions: string[],
+      scope: FoldScope,
       minimum: number,
       batch = 20_000,
     ): Promise<number> {
+      const first = await pending(db, questionnaireId);
+      if (first.total === 0 || first.total < minimum) return 0;
       let folded = 0;
       for (;;) {
         const done = await db.transaction(async (trx) => {
           await trx.raw('select id from questionnaires where id = ? for update', [questionnaireId]);
           const waiting = await pending(trx, questionnaireId);
-          if (waiting === 0 || (folded === 0 && waiting < minimum)) return 0;
-          // Keys are [a-z0-9_] (the definition schema), so an array literal is safe here.
-          const params = {
-            questionnaire: questionnaireId,
-            dimensions: `{${dimensions.join(',')}}`,
-            batch,
-          };
-          await trx.raw(
-            `with batch as (
-               update responses set aggregated = true
-                where questionnaire_id = :questionnaire and id in (
-                  select id from responses
-                   where questionnaire_id = :questionnaire and not aggregated limit :batch)
-                returning id, language, iso_week,
-                          cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
-             ), ${contributionsSql(1, 'a.question_key = any(cast(:dimensions as text[]))')},
-             changes as (
-               select question_key, item, value, dimension, group_value,
-                      sum(count) as count, sum(key_sum) as key_sum
-                 from (
-                   select question_key, item, value, dimension, group_value, count, key_sum
-                     from contributions
-                   union all
-                   select question_key, item, value, dimension, group_value, count, key_sum
-                     from result_adjustments where questionnaire_id = :questionnaire
-                 ) as each_change
-                group by 1, 2, 3, 4, 5
-             )
-             ${ADD_TO_CELLS}`,
-            params,
-          );
-          await trx('result_adjustments').where('questionnaire_id', questionnaireId).delete();
-          return Math.min(waiting, batch);
+          if (waiting.total === 0 || (folded === 0 && waiting.total < minimum)) return 0;
+          await foldBatch(trx, questionnaireId, scope, Math.min(waiting.responses, batch));
+          return Math.min(waiting.total, batch);
         });
         if (done === 0) return folded;
         folded += done;
@@ -228,6 +298,7 @@ export function aggregateRepository(db: Db) {
             keySum: moved.key_sum,
           },
         );
+        await nextGeneration(trx, questionnaireId);
         return Number(moved.count);
       });
     },
@@ -235,6 +306,14 @@ export function aggregateRepository(db: Db) {
     /** Questionnaires with abandoned starts waiting to be published. */
     async withAbandonedPending(): Promise<string[]> {
       return db('result_abandoned_pending').orderBy('questionnaire_id').pluck('questionnaire_id');
+    },
+
+    /** A number that changes whenever a fold changes the questionnaire's cells. */
+    async generation(questionnaireId: string): Promise<number> {
+      const row = (await db('result_generations')
+        .where('questionnaire_id', questionnaireId)
+        .first('generation')) as { generation: string } | undefined;
+      return Number(row?.generation ?? 0);
     },
 
     /** Questionnaires with responses or withdrawals waiting to be folded in. */

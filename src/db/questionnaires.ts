@@ -90,6 +90,20 @@ export interface ResultsSettings {
   retentionDays: number | null;
 }
 
+/** What reading results needs of a questionnaire: no counts, no definitions. */
+export type QuestionnaireSummary = Pick<
+  QuestionnaireOverview,
+  | 'id'
+  | 'slug'
+  | 'country'
+  | 'status'
+  | 'publishedVersion'
+  | 'schedule'
+  | 'results'
+  | 'closedAt'
+  | 'answersDeletedAt'
+>;
+
 interface OverviewRow {
   id: string;
   slug: string;
@@ -112,11 +126,6 @@ interface OverviewRow {
 }
 
 const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
-  id: row.id,
-  slug: row.slug,
-  country: row.country,
-  status: row.status,
-  publishedVersion: row.published_version,
   latest: {
     id: row.latest_id,
     version: row.latest_version,
@@ -125,16 +134,55 @@ const toOverview = (row: OverviewRow): QuestionnaireOverview => ({
     stale: row.stale,
   },
   responses: Number(row.responses),
-  schedule: { opensAt: row.opens_at, closesAt: row.closes_at },
-  results: {
-    threshold: row.disclosure_threshold,
-    public: row.results_public,
-    retentionDays: row.retention_days,
-  },
-  closedAt:
-    row.status === 'closed' || row.status === 'archived' ? (row.closed_at ?? row.closes_at) : null,
-  answersDeletedAt: row.answers_deleted_at,
+  ...toSummary(row),
 });
+
+type SummaryRow = Pick<
+  OverviewRow,
+  | 'id'
+  | 'slug'
+  | 'country'
+  | 'status'
+  | 'published_version'
+  | 'opens_at'
+  | 'closes_at'
+  | 'disclosure_threshold'
+  | 'results_public'
+  | 'retention_days'
+  | 'closed_at'
+  | 'answers_deleted_at'
+>;
+
+const SUMMARY_COLUMNS = [
+  'q.opens_at',
+  'q.closes_at',
+  'q.disclosure_threshold',
+  'q.results_public',
+  'q.retention_days',
+  'q.closed_at',
+  'q.answers_deleted_at',
+];
+
+function toSummary(row: SummaryRow): QuestionnaireSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    country: row.country,
+    status: row.status,
+    publishedVersion: row.published_version,
+    schedule: { opensAt: row.opens_at, closesAt: row.closes_at },
+    results: {
+      threshold: row.disclosure_threshold,
+      public: row.results_public,
+      retentionDays: row.retention_days,
+    },
+    closedAt:
+      row.status === 'closed' || row.status === 'archived'
+        ? (row.closed_at ?? row.closes_at)
+        : null,
+    answersDeletedAt: row.answers_deleted_at,
+  };
+}
 
 export function questionnaireRepository(db: Db) {
   // Status and published version by slug, for a second: citizen pages then need no query at all.
@@ -268,6 +316,17 @@ export function questionnaireRepository(db: Db) {
         .orderBy('version')
         .select('definition')) as { definition: Questionnaire }[];
       return rows.map((r) => r.definition);
+    },
+
+    /** Overviews' small columns only: one index lookup, for pages read often (results). */
+    async summaries(slug?: string): Promise<QuestionnaireSummary[]> {
+      const query = db('questionnaires as q')
+        .leftJoin('questionnaire_versions as p', 'p.id', 'q.published_version_id')
+        .select('q.id', 'q.slug', 'q.country', db.raw(`${EFFECTIVE} as status`))
+        .select('p.version as published_version', ...SUMMARY_COLUMNS)
+        .orderBy([{ column: 'q.slug' }, { column: 'q.id' }]);
+      if (slug !== undefined) query.where('q.slug', slug);
+      return ((await query) as SummaryRow[]).map(toSummary);
     },
 
     async overviews(slug?: string): Promise<QuestionnaireOverview[]> {

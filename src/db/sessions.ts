@@ -1,6 +1,9 @@
 import session from 'express-session';
 import type { Db } from './knex.js';
 
+/** How far a session's expiry must move before a touch writes it. */
+const TOUCH_STEP_MS = 60_000;
+
 /**
  * Coordinator sessions in PostgreSQL (table admin_sessions, the layout connect-pg-simple uses),
  * through the app's own knex pool, so that every app process shares them.
@@ -53,10 +56,17 @@ export class PgSessionStore extends session.Store {
       );
   }
 
+  /**
+   * Every request of a signed-in coordinator touches the session; moving its expiry at most once
+   * a minute spares a write per page view (and the row's lock, when a page loads many things at
+   * once). A session may so end up to a minute before its idle time, never after it.
+   */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    const expire = this.expiry(data);
     this.db('admin_sessions')
       .where('sid', sid)
-      .update({ expire: this.expiry(data) })
+      .andWhere('expire', '<', new Date(expire.getTime() - TOUCH_STEP_MS))
+      .update({ expire })
       .then(
         () => callback?.(),
         () => callback?.(),

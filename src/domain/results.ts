@@ -41,6 +41,26 @@ export function dimensionsOf(versions: Questionnaire[]): Question[] {
   return [...found.values()];
 }
 
+/**
+ * What folding a questionnaire's responses counts (src/db/aggregates.ts): breakdowns by its
+ * dimension questions, and the answers to every question but those without tables in any
+ * published version (free text): no page shows them, and each distinct text would be a cell.
+ */
+export function foldScopeOf(versions: Questionnaire[]): {
+  dimensions: string[];
+  uncounted: string[];
+} {
+  const tabled = new Set<string>();
+  const untabled = new Set<string>();
+  for (const doc of versions)
+    for (const { question, specs } of resultSpecs(doc))
+      (specs.length > 0 ? tabled : untabled).add(question.key);
+  return {
+    dimensions: dimensionsOf(versions).map((d) => d.key),
+    uncounted: [...untabled].filter((key) => !tabled.has(key)).sort(),
+  };
+}
+
 /** The groups of a breakdown, in the order of the definition: languages, options, bands. */
 export function groupsOf(doc: Questionnaire, dimension: string, cells: CellCount[]): string[] {
   if (dimension === '') return [''];

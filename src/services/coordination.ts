@@ -45,6 +45,17 @@ export async function visibleOverview(
   return found;
 }
 
+/** visibleOverview's rule on the small summary row, for pages read often (results). */
+export async function visibleSummary(
+  questionnaires: QuestionnaireRepository,
+  account: Account,
+  slug: string,
+) {
+  const [found] = await questionnaires.summaries(slug);
+  if (!found || !canSee(account, found.country)) throw new NotFoundError(slug);
+  return found;
+}
+
 const TRANSITIONS: Record<QuestionnaireStatus, QuestionnaireStatus[]> = {
   draft: ['open'],
   open: ['closed'],

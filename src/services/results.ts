@@ -1,6 +1,6 @@
 import type { Account } from '../db/accounts.js';
 import type { AggregateRepository } from '../db/aggregates.js';
-import type { QuestionnaireOverview, QuestionnaireRepository } from '../db/questionnaires.js';
+import type { QuestionnaireRepository, QuestionnaireSummary } from '../db/questionnaires.js';
 import type { ResponseRepository } from '../db/responses.js';
 import {
   protectCell,
@@ -22,14 +22,16 @@ import {
 import {
   abandonedCount,
   dimensionsOf,
+  foldScopeOf,
   groupsOf,
   LANGUAGE,
   rawResults,
   responseCounts,
   weeksOf,
 } from '../domain/results.js';
-import { visibleOverview } from './coordination.js';
+import { visibleSummary } from './coordination.js';
 import { BadInputError, NotFoundError } from './errors.js';
+import { resultsCache } from './results-cache.js';
 
 /** The published definition behind a questionnaire's results: what a codebook describes. */
 export interface ResultsDefinition {
@@ -71,7 +73,7 @@ export type PublicResults =
   | { kind: 'after-closing'; slug: string; definition: Questionnaire; closesAt: Date | null };
 
 /** Whether a questionnaire's row-level answers are due for deletion now. */
-export function retentionDue(q: QuestionnaireOverview, now = new Date()): boolean {
+export function retentionDue(q: QuestionnaireSummary, now = new Date()): boolean {
   const days = q.results.retentionDays;
   if (days === null || q.closedAt === null || q.answersDeletedAt !== null) return false;
   return q.closedAt.getTime() + days * 86_400_000 <= now.getTime();
@@ -86,29 +88,35 @@ export function resultsService(deps: {
   aggregates: AggregateRepository;
   responses: ResponseRepository;
 }) {
-  const policyOf = (q: QuestionnaireOverview): DisclosurePolicy => ({
+  const policyOf = (q: QuestionnaireSummary): DisclosurePolicy => ({
     threshold: q.results.threshold,
   });
+  const cache = resultsCache<Questionnaire[], QuestionnaireResults>();
 
   /**
    * New answers join the published numbers in batches of at least k while answering goes on;
    * once it has stopped, the rest join too.
    */
-  async function fold(q: QuestionnaireOverview, versions: Questionnaire[]) {
-    const dimensions = dimensionsOf(versions).map((d) => d.key);
+  async function fold(q: QuestionnaireSummary, versions: Questionnaire[]) {
     const step = policyOf(q).threshold;
-    await deps.aggregates.fold(q.id, dimensions, q.status === 'open' ? step : 0);
+    await deps.aggregates.fold(q.id, foldScopeOf(versions), q.status === 'open' ? step : 0);
     // Abandoned starts move in steps of k too (docs/results-statistics.md).
     await deps.aggregates.foldAbandoned(q.id, step, q.status === 'open');
   }
 
   /** The questionnaire if the account may see it, with every published version, oldest first. */
   async function published(account: Account, slug: string) {
-    return withVersions(await visibleOverview(deps.questionnaires, account, slug), slug);
+    return withVersions(await visibleSummary(deps.questionnaires, account, slug), slug);
   }
 
-  async function withVersions(found: QuestionnaireOverview, slug: string) {
-    const versions = await deps.questionnaires.publishedDefinitions(found.id);
+  async function withVersions(found: QuestionnaireSummary, slug: string) {
+    const version = found.publishedVersion;
+    const versions =
+      version === null
+        ? []
+        : await cache.definitions(found.id, version, () =>
+            deps.questionnaires.publishedDefinitions(found.id),
+          );
     const definition = versions.at(-1);
     if (!definition) throw new NotFoundError(`${slug} has no published version`);
     return { found, versions, definition };
@@ -122,7 +130,7 @@ export function resultsService(deps: {
         ...(await deps.aggregates.withAbandonedPending()),
       ]);
       if (waiting.size === 0) return;
-      for (const q of await deps.questionnaires.overviews()) {
+      for (const q of await deps.questionnaires.summaries()) {
         if (!waiting.has(q.id)) continue;
         await fold(q, await deps.questionnaires.publishedDefinitions(q.id));
       }
@@ -135,7 +143,7 @@ export function resultsService(deps: {
      */
     async applyRetention(batch = 20_000): Promise<number> {
       let deleted = 0;
-      for (const q of await deps.questionnaires.overviews()) {
+      for (const q of await deps.questionnaires.summaries()) {
         if (!retentionDue(q)) continue;
         await fold(q, await deps.questionnaires.publishedDefinitions(q.id));
         for (;;) {
@@ -168,7 +176,7 @@ export function resultsService(deps: {
      * they are public while answering goes on, only after closing. Same numbers as coordinators'.
      */
     async publicResults(slug: string, by = ''): Promise<PublicResults> {
-      const [found] = await deps.questionnaires.overviews(slug);
+      const [found] = await deps.questionnaires.summaries(slug);
       if (!found || found.publishedVersion === null || found.results.public === 'off')
         throw new NotFoundError(`${slug} has no public results`);
       const closed = found.status === 'closed' || found.status === 'archived';
@@ -195,56 +203,75 @@ export function resultsService(deps: {
       if (by !== '' && by !== LANGUAGE && !dimensions.some((d) => d.key === by))
         throw new BadInputError(`cannot break results down by ${by}`);
       await fold(found, versions);
-      const overall = await deps.aggregates.cells(found.id, '');
-      const breakdown = by === '' ? [] : await deps.aggregates.cells(found.id, by);
-      // A breakdown keeps the everyone column: it tells how many gave no answer to the dimension,
-      // and it is protected exactly as in the table without a breakdown.
-      const groups = ['', ...(by === '' ? [] : groupsOf(definition, by, breakdown))];
-      const cells = [...overall, ...breakdown];
-      const counts = responseCounts(cells, groups);
-      // Group sizes only: protected as the totals of a table without answers, so the threshold,
-      // the group rule and the cell key apply, but not "same answer for all" (every respondent
-      // of a group "answered" being counted, which says nothing about anyone).
-      const responses: RawTable = { values: [], groups, multiple: true, cells: {}, totals: counts };
-      const weekCells = weeksOf(overall);
-      const weeks: RawTable = {
-        values: weekCells.map((w) => w.week),
-        groups: [''],
-        multiple: false,
-        cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
-        totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
-      };
-      const counted = protectTable(responses, policy);
-      const protectedResponses: ProtectedTable = {
-        ...counted,
-        values: ['all'],
-        cells: { all: counted.totals },
-      };
-      // A single count with no table around it: the threshold and the cell key are all it needs.
-      const abandoned = protectCell(abandonedCount(overall), policy);
-      return {
-        slug: found.slug,
-        version: found.publishedVersion,
-        status: found.status,
-        closedAt: found.closedAt,
-        answersDeletedAt: found.answersDeletedAt,
-        definition,
-        policy,
+      // Read before the cells, so a kept result is never older than its generation.
+      const generation = await deps.aggregates.generation(found.id);
+      const key = {
+        questionnaireId: found.id,
+        publishedVersion: found.publishedVersion ?? 0,
+        // What the results carry besides the counts: when it closed, when retention ran.
+        status: `${found.status}:${found.closedAt?.toISOString() ?? ''}:${found.answersDeletedAt?.toISOString() ?? ''}`,
         by,
-        dimensions,
-        groups,
-        responses: protectedResponses,
-        weeks: protectTable(weeks, policy),
-        abandoned,
-        completion: completionRate(protectedResponses.cells.all?.[''], abandoned),
-        questions: rawResults(definition, cells, groups).map(({ question, tables }) => ({
-          question,
-          tables: tables.map(({ spec, raw }) => {
-            const table = protectTable(raw, policy);
-            return { spec, table, statistic: tableStatistic(spec, table) };
-          }),
-        })),
+        policy,
+        generation,
       };
+      return cache.results(key, async () => {
+        const overall = await deps.aggregates.cells(found.id, '');
+        const breakdown = by === '' ? [] : await deps.aggregates.cells(found.id, by);
+        // A breakdown keeps the everyone column: it tells how many gave no answer to the dimension,
+        // and it is protected exactly as in the table without a breakdown.
+        const groups = ['', ...(by === '' ? [] : groupsOf(definition, by, breakdown))];
+        const cells = [...overall, ...breakdown];
+        const counts = responseCounts(cells, groups);
+        // Group sizes only: protected as the totals of a table without answers, so the threshold,
+        // the group rule and the cell key apply, but not "same answer for all" (every respondent
+        // of a group "answered" being counted, which says nothing about anyone).
+        const responses: RawTable = {
+          values: [],
+          groups,
+          multiple: true,
+          cells: {},
+          totals: counts,
+        };
+        const weekCells = weeksOf(overall);
+        const weeks: RawTable = {
+          values: weekCells.map((w) => w.week),
+          groups: [''],
+          multiple: false,
+          cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
+          totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
+        };
+        const counted = protectTable(responses, policy);
+        const protectedResponses: ProtectedTable = {
+          ...counted,
+          values: ['all'],
+          cells: { all: counted.totals },
+        };
+        // A single count with no table around it: the threshold and the cell key are all it needs.
+        const abandoned = protectCell(abandonedCount(overall), policy);
+        return {
+          slug: found.slug,
+          version: found.publishedVersion,
+          status: found.status,
+          closedAt: found.closedAt,
+          answersDeletedAt: found.answersDeletedAt,
+          definition,
+          policy,
+          by,
+          dimensions,
+          groups,
+          responses: protectedResponses,
+          weeks: protectTable(weeks, policy),
+          abandoned,
+          completion: completionRate(protectedResponses.cells.all?.[''], abandoned),
+          questions: rawResults(definition, cells, groups).map(({ question, tables }) => ({
+            question,
+            tables: tables.map(({ spec, raw }) => {
+              const table = protectTable(raw, policy);
+              return { spec, table, statistic: tableStatistic(spec, table) };
+            }),
+          })),
+        };
+      });
     }
   }
 }

@@ -5,6 +5,7 @@ import type { LocalizedText } from '../domain/questionnaire/common.js';
 import { resolveText } from '../domain/questionnaire/text.js';
 import { LANGUAGE } from '../domain/results.js';
 import type { QuestionnaireResults } from '../services/results.js';
+import { numberFormat } from './middleware/locale.js';
 import { statisticFormat, statisticView, summaryView, type Text } from './result-stats-view.js';
 
 /** What a protected cell shows: a number, "<k", or a mark for a number hidden on purpose. */
@@ -36,7 +37,8 @@ export function resultsView(
   t: (key: string, vars?: Record<string, unknown>) => string,
 ) {
   const doc = results.definition;
-  const format = (n: number) => new Intl.NumberFormat(lang).format(n);
+  // One formatter per language (locale middleware): making one per cell cost most of the page.
+  const format = numberFormat(lang);
   const text = (value: LocalizedText | undefined, fallback = ''): Text =>
     value ? resolveText(value, lang, doc.defaultLanguage) : { text: fallback, lang };
   const k = results.policy.threshold;
@@ -107,4 +109,21 @@ export function resultsView(
       })),
     })),
   };
+}
+
+// The results service hands out the same object until the numbers change, so its view model is
+// made once per language: formatting thousands of cells is most of a page's cost.
+const views = new WeakMap<QuestionnaireResults, Map<string, ReturnType<typeof resultsView>>>();
+
+/** resultsView, kept per results object and language; a copy, as res.render writes into it. */
+export function cachedResultsView(
+  results: QuestionnaireResults,
+  lang: LanguageCode,
+  t: (key: string, vars?: Record<string, unknown>) => string,
+): ReturnType<typeof resultsView> {
+  let byLang = views.get(results);
+  if (!byLang) views.set(results, (byLang = new Map()));
+  let model = byLang.get(lang);
+  if (!model) byLang.set(lang, (model = resultsView(results, lang, t)));
+  return { ...model };
 }

@@ -114,11 +114,16 @@ describe('results from maintained aggregates, in batches of at least k', () => {
   });
 
   it('the maintained cells equal a scan of the stored answers, key sums included', async () => {
+    // Free text has no table, so its answers are not counted: each text would be a cell.
+    expect(await t.db('result_cells').where('question_key', 'comments').count('* as n')).toEqual([
+      { n: '0' },
+    ]);
     const scan = (
       await t.db.raw(
         `select a.question_key, a.item, a.value, count(*)::int as count,
               (sum(floor(r.record_key * 4294967296)::bigint) % 4294967296)::bigint as key_sum
          from answers a join responses r on r.id = a.response_id and r.questionnaire_id = a.questionnaire_id
+        where a.question_key <> 'comments'
         group by 1, 2, 3 order by 1, 2, 3`,
       )
     ).rows as {
@@ -154,7 +159,7 @@ describe('results from maintained aggregates, in batches of at least k', () => {
     expect(result).toEqual({ kind: 'simulated', count: 45 });
     const id = ((await t.db('questionnaires').where('slug', DEMO).first('id')) as { id: string })
       .id;
-    expect(await t.deps.repositories.aggregates.fold(id, ['age'], 0, 7)).toBe(45);
+    expect(await t.deps.repositories.aggregates.fold(id, { dimensions: ['age'] }, 0, 7)).toBe(45);
     expect(await pending()).toBe(0);
     expect(await folded()).toBe(57);
     await t.deps.results.foldPending();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LanguageCode } from '../../domain/languages.js';
 import type { Deps } from '../../deps.js';
 import { badRequest } from '../errors.js';
-import { resultsView } from '../results-view.js';
+import { cachedResultsView } from '../results-view.js';
 import { accountOf, type AdminRoute } from './access.js';
 
 const resultsQuery = z.object({ by: z.string().max(70).optional() }).strict();
@@ -24,7 +24,7 @@ export function resultRoutes(deps: Deps): AdminRoute[] {
         );
         res.render(
           'pages/admin/results',
-          resultsView(results, res.locals.lang as LanguageCode, res.locals.t),
+          cachedResultsView(results, res.locals.lang as LanguageCode, res.locals.t),
         );
       },
     },

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { badRequest } from '../errors.js';
-import { resultsView } from '../results-view.js';
+import { cachedResultsView } from '../results-view.js';
 import { citizenHelpers } from './citizen.js';
 import { contentContext } from './view-model.js';
 
@@ -32,7 +32,7 @@ export function publicResultsRouter(deps: Deps): Router {
     }
     const { results } = found;
     res.render('pages/public/results', {
-      ...resultsView(results, lang(res), res.locals.t),
+      ...cachedResultsView(results, lang(res), res.locals.t),
       doc: results.definition,
       content: contentContext(results.definition, lang(res), res.locals.t),
       open: results.status === 'open',

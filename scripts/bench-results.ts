@@ -1,0 +1,401 @@
+/**
+ * `npm run bench:results`: how fast the results pages are with many responses (DESIGN.md §8).
+ * On an embedded PostgreSQL of its own (in a temporary folder, removed at the end), it seeds the
+ * demo questionnaire, simulates `--count` responses (default 1,000,000), folds them into the
+ * aggregates, starts the app as `npm start` would (a process of its own, on 127.0.0.1) and loads
+ * the results page of a signed-in administrator with autocannon, with no breakdown and with a
+ * breakdown by age band, by language and by country. Writes bench-results/results.json.
+ *
+ * Options: --count N, --seed S, --seconds T (per load test, default 10), --connections C
+ * (default 10), --reuse DIR (keep the cluster in DIR and reuse it next time, topping the
+ * responses up to N: for profiling), --node-arg ARG (repeatable, given to the app's node, e.g.
+ * --node-arg=--cpu-prof).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createDb, migrateLatest, type Db } from '../src/db/knex.js';
+import { depsFromDb } from '../src/deps.js';
+import { DEMO_SLUG, PATHS, ROOT } from '../src/paths.js';
+import { simulationService } from '../src/services/simulation.js';
+
+export interface BenchResultsOptions {
+  count: number;
+  seed: number;
+  /** Seconds of load per page. */
+  seconds: number;
+  connections: number;
+  /** Keep the cluster in this folder and reuse it (responses are topped up to `count`). */
+  reuse?: string;
+  /** Extra arguments for the app's node process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  log?: (message: string) => void;
+}
+
+/** Milliseconds, from the response times autocannon reports. */
+export interface Latencies {
+  requests: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface PageReport {
+  path: string;
+  /** The first view after the fold, in ms: nothing cached yet. */
+  firstMs: number;
+  /** One client, one request after another. */
+  sequential: Latencies;
+  /** `connections` clients at once. */
+  loaded: Latencies;
+}
+
+export interface BenchResultsReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  responses: number;
+  answers: number;
+  seed: number;
+  connections: number;
+  seconds: number;
+  /** Seconds to store the responses (null when a reused cluster already had them). */
+  simulateSeconds: number | null;
+  simulatePerSecond: number | null;
+  /** Seconds to fold them into the aggregates. */
+  foldSeconds: number | null;
+  /** Peak resident memory of this process while simulating and folding, in MB. */
+  loaderPeakRssMb: number;
+  /** Peak resident memory of the app process over the whole load test, in MB. */
+  appPeakRssMb: number;
+  databaseMb: number;
+  pages: Record<string, PageReport>;
+}
+
+const PASSWORD = 'a long enough passphrase 42';
+const EMAIL = 'results-reader@example.org';
+
+export const PAGES: Record<string, string> = {
+  overview: '',
+  byAge: 'age',
+  byLanguage: '$language',
+  byCountry: 'country_of_residence',
+};
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, at)] as number) * 10) / 10;
+}
+
+/** Loads one URL with autocannon and summarises every response time it saw. */
+export async function load(
+  url: string,
+  options: { connections: number; seconds: number; cookie: string },
+): Promise<Latencies> {
+  const times: number[] = [];
+  const instance = autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    headers: { cookie: options.cookie },
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+    times.push(ms),
+  );
+  const result = await instance;
+  const sorted = Float64Array.from(times).sort();
+  return {
+    requests: times.length,
+    requestsPerSecond: Math.round((times.length / result.duration) * 10) / 10,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: percentile(sorted, 100),
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Signs in through the form, as a browser would; returns the cookies to send. */
+async function signIn(base: string): Promise<string> {
+  const page = await fetch(`${base}/admin/sign-in`);
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...value] = (pair as string).split('=');
+      jar.set(name as string, value.join('='));
+    }
+  };
+  keep(page);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error('no CSRF token on the sign-in page');
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  const res = await fetch(`${base}/admin/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ _csrf: csrf, email: EMAIL, password: PASSWORD }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
+  keep(res);
+  return cookie();
+}
+
+/** The app as `npm start` runs it, in production mode, on the given database. */
+async function startApp(
+  databaseUrl: string,
+  nodeArgs: string[],
+): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'src/server.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SESSION_SECRET: randomBytes(24).toString('base64url'),
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    if (child.exitCode !== null) throw new Error(`the app stopped with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, child };
+    } catch {
+      if (tries > 300) throw new Error('the app did not start within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Peak resident memory of a process, in MB (Linux; 0 elsewhere). */
+function peakRssMb(pid: number | undefined): number {
+  const status = `/proc/${pid}/status`;
+  if (pid === undefined || !existsSync(status)) return 0;
+  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(status, 'utf8'))?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : 0;
+}
+
+async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Stores simulated responses until the demo has `count`, then folds them; times both. */
+async function fill(db: Db, options: BenchResultsOptions) {
+  const log = options.log ?? (() => {});
+  const deps = depsFromDb(db, {
+    logger: pino({ level: 'silent' }),
+    draftTtlHours: 24,
+    settings: {
+      secret: randomBytes(24).toString('base64url'),
+      secureCookies: false,
+      trustProxy: 0,
+      production: true,
+      viewCache: true,
+      rateLimits: { postsPerMinute: 120, submitsPer10Minutes: 60 },
+    },
+  });
+  await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
+  if ((await deps.repositories.accounts.count()) === 0)
+    await deps.accounts.createWithPassword({
+      email: EMAIL,
+      role: 'admin',
+      countries: [],
+      password: PASSWORD,
+    });
+  const [{ stored }] = (await db('responses as r')
+    .join('questionnaires as q', 'q.id', 'r.questionnaire_id')
+    .where('q.slug', DEMO_SLUG)
+    .count({ stored: '*' })) as [{ stored: string }];
+  const missing = options.count - Number(stored);
+  let simulateSeconds: number | null = null;
+  if (missing > 0) {
+    log(`simulating ${missing} responses`);
+    const started = performance.now();
+    let shown = 0;
+    const result = await simulationService(deps.repositories).simulate(DEMO_SLUG, {
+      count: missing,
+      seed: options.seed + Number(stored),
+      now: new Date(),
+      onProgress(done) {
+        if (done - shown < missing / 10 && done < missing) return;
+        shown = done;
+        log(`  ${done} stored, ${seconds(started).toFixed(0)} s`);
+      },
+    });
+    if (result.kind !== 'simulated') throw new Error(`simulation refused: ${result.kind}`);
+    simulateSeconds = seconds(started);
+  }
+  log('folding them into the aggregates');
+  const folding = performance.now();
+  await deps.results.foldPending();
+  const foldSeconds = seconds(folding);
+  // What autovacuum would do soon after a load this size: fresh statistics and visibility.
+  await db.raw('vacuum analyze');
+  return { simulateSeconds, missing, foldSeconds };
+}
+
+export async function benchResults(options: BenchResultsOptions): Promise<BenchResultsReport> {
+  const log = options.log ?? (() => {});
+  const folder = options.reuse
+    ? resolve(options.reuse)
+    : mkdtempSync(join(tmpdir(), 'consulta-bench-'));
+  mkdirSync(folder, { recursive: true });
+  chmodSync(folder, 0o755);
+  log(`starting PostgreSQL in ${folder}`);
+  const database = await startEmbeddedPostgres({
+    dir: join(folder, 'pg'),
+    port: await freePort(),
+  });
+  const db = createDb(database.url, 4);
+  let app: ChildProcess | undefined;
+  try {
+    await migrateLatest(db);
+    const { simulateSeconds, missing, foldSeconds } = await fill(db, options);
+    const loaderPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const [sizes] = (
+      await db.raw(
+        `select (select count(*) from responses) as responses,
+                (select count(*) from answers) as answers,
+                pg_database_size(current_database()) as bytes`,
+      )
+    ).rows as { responses: string; answers: string; bytes: string }[];
+    log(`starting the app`);
+    const started = await startApp(database.url, options.nodeArgs ?? []);
+    app = started.child;
+    const cookie = await signIn(started.base);
+    const pages: Record<string, PageReport> = {};
+    for (const [name, by] of Object.entries(PAGES)) {
+      const path = `/admin/questionnaires/${DEMO_SLUG}/results${by ? `?by=${encodeURIComponent(by)}` : ''}`;
+      const url = `${started.base}${path}`;
+      const first = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      const firstMs = Math.round((performance.now() - first) * 10) / 10;
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+      await res.text();
+      log(`${name}: first view ${firstMs} ms; loading for ${options.seconds} s twice`);
+      const sequential = await load(url, { connections: 1, seconds: options.seconds, cookie });
+      const loaded = await load(url, {
+        connections: options.connections,
+        seconds: options.seconds,
+        cookie,
+      });
+      pages[name] = { path, firstMs, sequential, loaded };
+    }
+    const appPeakRssMb = peakRssMb(app.pid);
+    return {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? '',
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      responses: Number(sizes?.responses),
+      answers: Number(sizes?.answers),
+      seed: options.seed,
+      connections: options.connections,
+      seconds: options.seconds,
+      simulateSeconds: simulateSeconds && Math.round(simulateSeconds * 10) / 10,
+      simulatePerSecond: simulateSeconds && Math.round(missing / simulateSeconds),
+      foldSeconds: Math.round(foldSeconds * 10) / 10,
+      loaderPeakRssMb,
+      appPeakRssMb,
+      databaseMb: mb(Number(sizes?.bytes)),
+      pages,
+    };
+  } finally {
+    if (app) await stopApp(app);
+    await db.destroy();
+    await database.stop();
+    if (!options.reuse) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function summary(report: BenchResultsReport): string {
+  const row = (l: Latencies) =>
+    `p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, ${l.requestsPerSecond} req/s` +
+    (l.errors + l.non2xx > 0 ? ` (${l.errors} errors, ${l.non2xx} not 2xx)` : '');
+  return [
+    `${report.responses} responses (${report.answers} answers, ${report.databaseMb} MB) on ${report.machine.cpus} × ${report.machine.cpuModel}`,
+    report.simulateSeconds === null
+      ? 'simulate: reused'
+      : `simulate: ${report.simulateSeconds} s (${report.simulatePerSecond} responses/s)`,
+    `fold: ${report.foldSeconds} s; peak RSS: loader ${report.loaderPeakRssMb} MB, app ${report.appPeakRssMb} MB`,
+    ...Object.entries(report.pages).flatMap(([name, page]) => [
+      `${name} (${page.path}): first view ${page.firstMs} ms`,
+      `  1 connection:  ${row(page.sequential)}`,
+      `  ${report.connections} connections: ${row(page.loaded)}`,
+    ]),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '1' },
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      reuse: { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
+      out: { type: 'string', default: join(ROOT, 'bench-results', 'results.json') },
+    },
+  });
+  const report = await benchResults({
+    count: Number(values.count),
+    seed: Number(values.seed),
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+    reuse: values.reuse,
+    nodeArgs: values['node-arg'] ?? [],
+    log: (message) => console.error(`[bench] ${message}`),
+  });
+  mkdirSync(join(values.out, '..'), { recursive: true });
+  await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(summary(report));
+  console.log(`Wrote ${values.out}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
