@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { addKey, type RawCell } from '../domain/disclosure/index.js';
-import { ABANDONED, ANSWERED, LANGUAGE, RESPONSES, WEEKS } from '../domain/results.js';
+import { ABANDONED } from '../domain/results.js';
 import { ResultTally, type CellChange, type TalliedResponse } from '../domain/results-tally.js';
 import type { Db } from './knex.js';
 
