@@ -55,9 +55,9 @@ export function statisticView(
 ) {
   if (statistic.value === null) {
     const why = `admin.results.stats.${brief ? 'short' : 'unavailable'}.${statistic.unavailable}`;
-    return { text: t(why), available: false };
+    return { text: t(why), available: false, value: null };
   }
-  return { text: format(statistic.value), available: true };
+  return { text: format(statistic.value), available: true, value: statistic.value };
 }
 
 /** Texts joined as a list of the page language ("A, B and C"), each keeping its own language. */
@@ -122,6 +122,8 @@ export function summaryView(
       cells: groups.map((g) => statisticView(statistic.groups[g] ?? missing, format, ctx.t, true)),
     })),
     halves: halvesOf(first.spec, ctx),
+    /** Ranks run from 1 to this (the number of ranked options), for the chart's scale. */
+    positions: first.spec.values.length,
     /** Whether a cell says why its statistic is not available, so the legend is needed. */
     unavailable: rows.some(({ statistic }) =>
       groups.some((g) => (statistic.groups[g] ?? missing).value === null),

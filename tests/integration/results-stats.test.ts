@@ -308,6 +308,26 @@ describe('net scores and mean ranks', () => {
         );
         expect(page.length).toBe(5);
       }
+
+      // Without a breakdown each statistic table has a chart of the same numbers after it; with
+      // one, the table alone.
+      for (const q of [...scaled, ...ranked]) {
+        const section = new RegExp(`aria-labelledby="r-${q.key}">([\\s\\S]*?)</section>`).exec(
+          coordinator.html,
+        )![1]!;
+        const chart =
+          /aria-label="Bar chart of the table above: (?:Net score|Mean rank)"([\s\S]*?)<\/svg>/.exec(
+            section,
+          )?.[1];
+        if (by !== '') {
+          expect(chart, q.key).toBeUndefined();
+          continue;
+        }
+        const values = [...chart!.matchAll(/class="results-chart__value"[^>]*>([^<]*)</g)].map(
+          (m) => decode(m[1]!),
+        );
+        expect(values, q.key).toEqual(statisticTable(q.key).map((row) => row.cells[0]));
+      }
     });
 
   it('say which points make each half of a scale, and that "don\'t know" is left out', async () => {
