@@ -3,7 +3,6 @@ import type { AuditRepository } from '../db/audit.js';
 import type { QuestionnaireRepository } from '../db/questionnaires.js';
 import type { TextAnswerRepository, TextCursor } from '../db/text-answers.js';
 import {
-  defaultPolicy,
   protectCount,
   type DisclosurePolicy,
   type ProtectedCount,
@@ -35,6 +34,8 @@ export interface TextAnswerPage {
   policy: DisclosurePolicy;
   /** Respondents who answered the question in the published numbers, protected. */
   answered: ProtectedCount;
+  /** Whether retention has deleted the row-level answers, texts included. */
+  deleted: boolean;
   /** This page's texts, redacted once more; none while fewer than k have answered. */
   texts: { text: string; language: string }[];
   /** Where the neighbouring pages start, when there are any. */
@@ -73,7 +74,8 @@ export function textAnswerService(deps: {
       cursor: TextCursor = null,
     ): Promise<TextAnswerPage> {
       const { found, definition, question } = await find(account, slug, questionKey);
-      const policy = defaultPolicy;
+      // The questionnaire's own k, as the results service reads it.
+      const policy: DisclosurePolicy = { threshold: found.results.threshold };
       await deps.audit.record({
         actorId: account.id,
         actorEmail: account.email,
@@ -85,8 +87,10 @@ export function textAnswerService(deps: {
         await deps.texts.answered(found.id, question.key),
         policy.threshold,
       );
-      const page = { slug: found.slug, definition, question, policy, answered };
-      if (answered.kind !== 'count') return { ...page, texts: [], previous: null, next: null };
+      const deleted = found.answersDeletedAt !== null;
+      const page = { slug: found.slug, definition, question, policy, answered, deleted };
+      if (answered.kind !== 'count' || deleted)
+        return { ...page, texts: [], previous: null, next: null };
       const rows = await deps.texts.page(found.id, question.key, cursor, TEXTS_PER_PAGE + 1);
       const backwards = cursor !== null && 'before' in cursor;
       const more = rows.length > TEXTS_PER_PAGE;

@@ -48,7 +48,7 @@ function view(res: Response, page: TextAnswerPage) {
     k: page.policy.threshold,
     results,
     base,
-    state: page.answered.kind,
+    state: page.deleted ? 'deleted' : page.answered.kind,
     answered: showCount(page.answered, format),
     texts: page.texts,
     previous: hrefOf(base, page.previous),
