@@ -370,3 +370,40 @@ describe('free text never leaves in an export', () => {
     expect(cells).toEqual({ n: '0' });
   });
 });
+
+describe('free text and the questionnaire’s results settings', () => {
+  it('the questionnaire’s own k decides when texts are shown', async () => {
+    await t.db('questionnaires').where('slug', DEMO).update({ disclosure_threshold: 200 });
+    await coordinator.get(TEXTS);
+    expect(coordinator.html).toContain('Fewer than 200 people have answered this question');
+    expect(textsOn(coordinator)).toEqual([]);
+    await t.db('questionnaires').where('slug', DEMO).update({ disclosure_threshold: K });
+    await coordinator.get(TEXTS);
+    expect(textsOn(coordinator)).toHaveLength(50);
+  });
+
+  it('the public results page holds no free text', async () => {
+    await t.db('questionnaires').where('slug', DEMO).update({ results_public: 'live' });
+    for (const by of ['', '$language', 'age']) {
+      const visitor = new Citizen(t.app);
+      const res = await visitor.get(`/en/q/${DEMO}/results?by=${encodeURIComponent(by)}`);
+      expect(res.status).toBe(200);
+      expect(visitor.html).toContain('<table');
+      for (const secret of [MARKER, 'Direct remark', 'Numbered remark', 'quokka', '[email]'])
+        expect(visitor.html).not.toContain(secret);
+    }
+  });
+
+  it('once retention has deleted the answers, the page says so and shows none', async () => {
+    await t
+      .db('questionnaires')
+      .where('slug', DEMO)
+      .update({ status: 'closed', closed_at: t.db.raw("now() - interval '2 days'") });
+    await t.db('questionnaires').where('slug', DEMO).update({ retention_days: 1 });
+    expect(await t.deps.results.applyRetention()).toBeGreaterThan(100);
+    expect((await coordinator.get(TEXTS)).status).toBe(200);
+    expect(coordinator.html).toContain('free text included, were deleted after it closed');
+    expect(textsOn(coordinator)).toEqual([]);
+    expect(coordinator.html).not.toContain('rel="next"');
+  });
+});
