@@ -16,7 +16,7 @@ export type TextCursor = { after: bigint } | { before: bigint } | null;
  * An answer's place in the list: the first 64 bits of an MD5 of its response id and question
  * key. Unrelated to when it came and different for every question, so two lists cannot be lined
  * up to join one person's texts. The same expression as the index answers_text_position_idx
- * (migration 20261123000200_text_answer_positions); tests/integration/results-texts.test.ts
+ * (migration 20261123000400_text_answer_positions); tests/integration/results-texts.test.ts
  * checks that the page's query uses it.
  */
 const POSITION = `cast(cast('x' || left(md5(cast(a.response_id as text) || a.question_key), 16)
