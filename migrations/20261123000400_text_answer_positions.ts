@@ -13,8 +13,9 @@ export const config = { transaction: false };
  * Coordinators read free-text answers a page at a time, in an order that is neither the order
  * they came in nor the same for two questions: the first 64 bits of an MD5 of the response id
  * and the question key. This index serves that order for one question of one questionnaire,
- * so a page costs the same at any depth (src/db/text-answers.ts repeats the expression, and a
- * test checks that its query uses this index). The text itself is not indexed: an index entry
+ * so a page costs the same at any depth, and the count of a question's texts reads this index
+ * alone (src/db/text-answers.ts repeats the expression, and a test checks that its queries use
+ * this index). The text itself is not indexed: an index entry
  * holds at most about 2,700 bytes, and a long answer can be longer.
  */
 export async function up(knex: Knex): Promise<void> {

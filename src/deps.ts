@@ -101,7 +101,7 @@ export function depsFromDb(
     xlsformImport: xlsformImportService({ coordination }),
     results,
     resultsExport: resultsExportService({ results, audit }),
-    textAnswers: textAnswerService({ questionnaires, texts, audit }),
+    textAnswers: textAnswerService({ questionnaires, aggregates, texts, audit }),
     accessCodes: accessCodeService({ questionnaires, accessCodes, audit, secret }),
   };
 }

@@ -1,4 +1,3 @@
-import { ANSWERED } from '../domain/results.js';
 import type { Db } from './knex.js';
 
 /** One free-text answer as coordinators may read it: the text, its language, its place. */
@@ -26,21 +25,26 @@ const POSITION = `cast(cast('x' || left(md5(cast(a.response_id as text) || a.que
 export function textAnswerRepository(db: Db) {
   return {
     /**
-     * The published count of respondents who answered a question: its maintained "answered"
-     * cell, folded in batches of at least k like every other published number.
+     * How many answers to a question belong to responses already in the published numbers
+     * (folded, so counted in batches of at least k): every answer, read from the position index
+     * alone, less those of the few responses still waiting for a fold. One statement, so both
+     * counts see the same fold.
      */
     async answered(questionnaireId: string, questionKey: string): Promise<number> {
-      const row = (await db('result_cells')
-        .where({
-          questionnaire_id: questionnaireId,
-          dimension: '',
-          question_key: questionKey,
-          item: '',
-          value: ANSWERED,
-          group_value: '',
-        })
-        .first('count')) as { count: string } | undefined;
-      return Number(row?.count ?? 0);
+      const [row] = (
+        await db.raw(
+          `select (select count(*) from answers a
+                    where a.questionnaire_id = :questionnaire and a.question_key = :question
+                      and a.item = '')
+                - (select count(*) from responses r
+                     join answers a
+                       on a.questionnaire_id = r.questionnaire_id and a.response_id = r.id
+                    where r.questionnaire_id = :questionnaire and not r.aggregated
+                      and a.question_key = :question and a.item = '') as answered`,
+          { questionnaire: questionnaireId, question: questionKey },
+        )
+      ).rows as { answered: string }[];
+      return Number(row?.answered ?? 0);
     },
 
     /**

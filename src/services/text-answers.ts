@@ -1,4 +1,5 @@
 import type { Account } from '../db/accounts.js';
+import type { AggregateRepository } from '../db/aggregates.js';
 import type { AuditRepository } from '../db/audit.js';
 import type { QuestionnaireRepository } from '../db/questionnaires.js';
 import type { TextAnswerRepository, TextCursor } from '../db/text-answers.js';
@@ -12,6 +13,7 @@ import type { Questionnaire } from '../domain/questionnaire/schema.js';
 import { redact } from '../domain/redaction.js';
 import { ForbiddenError, visibleOverview } from './coordination.js';
 import { NotFoundError } from './errors.js';
+import { Memo } from './results-cache.js';
 
 export type { TextCursor };
 
@@ -50,9 +52,25 @@ export interface TextAnswerPage {
  */
 export function textAnswerService(deps: {
   questionnaires: QuestionnaireRepository;
+  aggregates: Pick<AggregateRepository, 'generation'>;
   texts: TextAnswerRepository;
   audit: AuditRepository;
 }) {
+  const counts = new Memo<number>(64);
+
+  /**
+   * Published answers to a question, counted once per fold generation: the count reads every
+   * answer to the question, and it only changes when a fold does (a withdrawal waits for the
+   * next fold, as in the numbers). The generation is read first, so a kept count is never older
+   * than its key says.
+   */
+  async function answered(questionnaireId: string, questionKey: string): Promise<number> {
+    const generation = await deps.aggregates.generation(questionnaireId);
+    return counts.get(JSON.stringify([questionnaireId, questionKey, generation]), () =>
+      deps.texts.answered(questionnaireId, questionKey),
+    );
+  }
+
   /** The question, if it is a text question of the published version the account may see. */
   async function find(account: Account, slug: string, questionKey: string) {
     if (!mayReadTexts(account))
@@ -83,13 +101,10 @@ export function textAnswerService(deps: {
         target: found.slug,
         details: { question: question.key },
       });
-      const answered = protectCount(
-        await deps.texts.answered(found.id, question.key),
-        policy.threshold,
-      );
+      const count = protectCount(await answered(found.id, question.key), policy.threshold);
       const deleted = found.answersDeletedAt !== null;
-      const page = { slug: found.slug, definition, question, policy, answered, deleted };
-      if (answered.kind !== 'count' || deleted)
+      const page = { slug: found.slug, definition, question, policy, answered: count, deleted };
+      if (count.kind !== 'count' || deleted)
         return { ...page, texts: [], previous: null, next: null };
       const rows = await deps.texts.page(found.id, question.key, cursor, TEXTS_PER_PAGE + 1);
       const backwards = cursor !== null && 'before' in cursor;
