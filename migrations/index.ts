@@ -11,6 +11,7 @@ import * as resultAggregates from './20261122001000_result_aggregates.js';
 import * as resultsSettings from './20261123000100_results_settings.js';
 import * as abandonedStarts from './20261123000200_abandoned_starts.js';
 import * as resultGenerations from './20261123000300_result_generations.js';
+import * as textAnswerPositions from './20261123000400_text_answer_positions.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   resultsSettings,
   abandonedStarts,
   resultGenerations,
+  textAnswerPositions,
 ];

@@ -7,6 +7,7 @@ import { draftRepository } from './db/drafts.js';
 import { createDb, type Db } from './db/knex.js';
 import { questionnaireRepository } from './db/questionnaires.js';
 import { responseRepository } from './db/responses.js';
+import { textAnswerRepository } from './db/text-answers.js';
 import type { Logger } from './logger.js';
 import { accessCodeService } from './services/access-codes.js';
 import { accountService } from './services/accounts.js';
@@ -15,6 +16,7 @@ import { coordinationService } from './services/coordination.js';
 import { questionnaireService } from './services/questionnaires.js';
 import { resultsService } from './services/results.js';
 import { resultsExportService } from './services/results-export.js';
+import { textAnswerService } from './services/text-answers.js';
 import { xlsformImportService } from './services/xlsform-import.js';
 
 export interface AppSettings {
@@ -63,6 +65,7 @@ export function depsFromDb(
   const drafts = draftRepository(db);
   const responses = responseRepository(db);
   const aggregates = aggregateRepository(db);
+  const texts = textAnswerRepository(db);
   const accounts = accountRepository(db);
   const audit = auditRepository(db);
   const coordination = coordinationService({ questionnaires, audit });
@@ -73,7 +76,16 @@ export function depsFromDb(
     db,
     logger: options.logger,
     settings: options.settings,
-    repositories: { questionnaires, drafts, responses, accounts, audit, accessCodes, aggregates },
+    repositories: {
+      questionnaires,
+      drafts,
+      responses,
+      accounts,
+      audit,
+      accessCodes,
+      aggregates,
+      texts,
+    },
     answering: answeringService({
       questionnaires,
       drafts,
@@ -89,6 +101,7 @@ export function depsFromDb(
     xlsformImport: xlsformImportService({ coordination }),
     results,
     resultsExport: resultsExportService({ results, audit }),
+    textAnswers: textAnswerService({ questionnaires, aggregates, texts, audit }),
     accessCodes: accessCodeService({ questionnaires, accessCodes, audit, secret }),
   };
 }

@@ -75,8 +75,35 @@ describe.skipIf(!suite.enabled)('results pages', () => {
     audits.push(...found);
   });
 
+  it.each(['en', 'pl', 'ar'])(
+    '%s: the free-text answers page passes axe and the structure rules',
+    async (lang) => {
+      const { app } = suite;
+      const { country } = (await app.db('questionnaires').where('slug', DEMO).first('country')) as {
+        country: string;
+      };
+      await account(app.deps, `texts-${lang}@example.org`, 'coordinator', [country]);
+      const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addCookies([{ name: 'consulta_lang', value: lang, url: app.baseUrl }]);
+      const page = await context.newPage();
+      await signIn(page, `texts-${lang}@example.org`);
+      // The results page links to the texts; the twelve answers above are published by now.
+      await page.goto(`${app.baseUrl}/admin/questionnaires/${DEMO}/results`);
+      await page.locator(`a[href$="/results/texts/comments"]`).click();
+      await page.waitForURL(/\/results\/texts\/comments$/);
+      expect(await page.locator('.text-answers__item[dir="auto"]').count()).toBe(12);
+      const found = [await auditPage(page, `${lang} free-text answers`, lang)];
+      await context.close();
+      const failures = found
+        .filter((a) => a.axe.length > 0 || a.problems.length > 0)
+        .map((a) => ({ page: a.label, axe: a.axe, problems: a.problems }));
+      expect(failures).toEqual([]);
+      audits.push(...found);
+    },
+  );
+
   it('the W3C Nu HTML checker finds no error on the results pages', async () => {
-    expect(audits.length).toBe(14);
+    expect(audits.length).toBe(17);
     expect(await vnu(Object.fromEntries(audits.map((a) => [a.label, a.html])))).toEqual([]);
   });
 });

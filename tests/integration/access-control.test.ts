@@ -111,6 +111,10 @@ const MATRIX: Record<string, { body?: Record<string, string>; expect: Outcome[] 
   'GET /questionnaires/:slug/results/codebook': {
     expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'],
   },
+  // Free text is row-level: coordinators of the country only, not analysts nor administrators.
+  'GET /questionnaires/:slug/results/texts/:question': {
+    expect: ['sign-in', 'forbidden', 'hidden', 'ok', 'forbidden'],
+  },
   'GET /questionnaires/:slug': { expect: ['sign-in', 'ok', 'hidden', 'ok', 'ok'] },
   'POST /questionnaires/:slug/schedule': {
     body: { opensAt: '', closesAt: '' },
@@ -183,6 +187,7 @@ const concrete = (path: string) =>
     .replace(':token', 'not-a-real-token')
     .replace(':lang{/:n}', 'pl/2')
     .replace(':section', 'genomics')
+    .replace(/\/results\/texts\/:question$/, '/results/texts/comments')
     .replace(':question', 'prior_test')
     .replace(/\/questions\/new$/, '/questions/new?type=text')
     .replace(/\/results\/(export|codebook)$/, '/results/$1?format=csv');

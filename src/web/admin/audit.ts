@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'access-codes-generate',
   'results-settings',
   'retention-settings',
+  'results-export',
+  'results-texts-view',
 ];
 
 /** The administrators' view of the audit log, filtered by action, person and dates. */

@@ -10,6 +10,7 @@ import { builderRoutes } from './builder.js';
 import { authRoutes } from './auth.js';
 import { previewRoutes } from './preview.js';
 import { resultExportRoutes } from './results-export.js';
+import { resultTextRoutes } from './results-texts.js';
 import { resultRoutes } from './results.js';
 import { resultsSettingsRoutes } from './results-settings.js';
 import { questionnaireRoutes } from './questionnaires.js';
@@ -28,6 +29,7 @@ export function adminRoutes(deps: Deps): AdminRoute[] {
     ...resultRoutes(deps),
     ...resultsSettingsRoutes(deps),
     ...resultExportRoutes(deps),
+    ...resultTextRoutes(deps),
     ...translationRoutes(deps),
     ...xlsformRoutes(deps),
     ...accessCodeRoutes(deps),
