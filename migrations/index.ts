@@ -12,6 +12,7 @@ import * as resultsSettings from './20261123000100_results_settings.js';
 import * as abandonedStarts from './20261123000200_abandoned_starts.js';
 import * as resultGenerations from './20261123000300_result_generations.js';
 import * as textAnswerPositions from './20261123000400_text_answer_positions.js';
+import * as longAnswers from './20261123000500_long_answers.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   abandonedStarts,
   resultGenerations,
   textAnswerPositions,
+  longAnswers,
 ];

@@ -20,6 +20,18 @@ describe('a citizen answering the demo questionnaire', () => {
     expect(stored.map((r) => r.language)).toContain(lang);
   });
 
+  it('stores a free text of the longest allowed length in a script of three bytes a character', async () => {
+    const before = await responseCount();
+    const long = '遗传数据共享'.repeat(200).slice(0, 1000);
+    const answers = DEMO_ANSWERS.map((fields, i) =>
+      i === DEMO_ANSWERS.length - 1 ? { ...fields, comments: long } : fields,
+    );
+    await completeDemo(new Citizen(t.app), 'en', answers);
+    expect(await responseCount()).toBe(before + 1);
+    const stored = await t.db('answers').where('question_key', 'comments').pluck('value');
+    expect(stored).toContain(long);
+  });
+
   it('shows the progress "Section 2 of 5" in the citizen language', async () => {
     const citizen = new Citizen(t.app);
     await citizen.begin('en');
