@@ -1,19 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { addKey, type RawCell } from '../domain/disclosure/index.js';
-import { ABANDONED } from '../domain/results.js';
+import { ABANDONED, type CellCount } from '../domain/results.js';
 import { ResultTally, type CellChange, type TalliedResponse } from '../domain/results-tally.js';
 import type { Db } from './knex.js';
 
 /** One maintained cell: respondents and the sum of their 32-bit record keys (mod 2^32). */
-export interface AggregateRow {
-  questionKey: string;
-  item: string;
-  value: string;
-  groupValue: string;
-  count: number;
-  keySum: number;
-}
+export type AggregateRow = CellCount;
 
 const KEY_SPACE = '4294967296';
 

@@ -341,13 +341,7 @@ export function questionnaireRepository(db: Db) {
           'q.country',
           db.raw(`${EFFECTIVE} as status`),
           'p.version as published_version',
-          'q.opens_at',
-          'q.closes_at',
-          'q.disclosure_threshold',
-          'q.results_public',
-          'q.retention_days',
-          'q.closed_at',
-          'q.answers_deleted_at',
+          ...SUMMARY_COLUMNS,
         )
         .select(
           'l.id as latest_id',
@@ -477,18 +471,6 @@ export function questionnaireRepository(db: Db) {
         .where('slug', slug)
         .update({ status, closed_at: closedAt, updated_at: db.fn.now() });
       return changed > 0;
-    },
-
-    /** Whether citizens may see the results, and the status that decides it (without counts). */
-    async resultsPublicity(
-      slug: string,
-    ): Promise<{ public: ResultsPublic; status: QuestionnaireStatus } | undefined> {
-      const row = (await db('questionnaires as q')
-        .where('q.slug', slug)
-        .whereNotNull('q.published_version_id')
-        .first('q.results_public', db.raw(`${EFFECTIVE} as status`))) as
-        { results_public: ResultsPublic; status: QuestionnaireStatus } | undefined;
-      return row && { public: row.results_public, status: row.status };
     },
 
     /** Retention has deleted the row-level answers, unless some are left (then it runs again). */

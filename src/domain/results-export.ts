@@ -34,10 +34,14 @@ export interface ExportableResults {
   version: number | null;
   definition: Questionnaire;
   policy: DisclosurePolicy;
+  /** '' for none, '$language', or a dimension question's key. */
   by: string;
+  /** Responses in the published numbers, per group, protected like every other count. */
   responses: ProtectedTable;
   weeks: ProtectedTable;
+  /** Starts that ended without a response (expired drafts), everyone only. */
   abandoned: ProtectedCell;
+  /** Responses as a percentage of responses and abandoned starts, from the protected counts. */
   completion: Statistic;
   questions: {
     question: Question;

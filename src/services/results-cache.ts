@@ -57,6 +57,9 @@ export function resultsCache<Definitions, Results>() {
         questionnaireId: string;
         publishedVersion: number;
         status: string;
+        /** Dates the results carry besides the counts: closing, and retention's deletion. */
+        closedAt: Date | null;
+        answersDeletedAt: Date | null;
         by: string;
         policy: unknown;
         generation: number;
@@ -68,6 +71,8 @@ export function resultsCache<Definitions, Results>() {
           key.questionnaireId,
           key.publishedVersion,
           key.status,
+          key.closedAt,
+          key.answersDeletedAt,
           key.by,
           key.policy,
           key.generation,

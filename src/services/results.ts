@@ -4,21 +4,14 @@ import type { QuestionnaireRepository, QuestionnaireSummary } from '../db/questi
 import type { ResponseRepository } from '../db/responses.js';
 import {
   protectCell,
+  protectGroupSizes,
   protectTable,
   type DisclosurePolicy,
-  type ProtectedCell,
-  type ProtectedTable,
   type RawTable,
 } from '../domain/disclosure/index.js';
 import type { Question } from '../domain/question-types/registry-schema.js';
-import type { ResultSpec } from '../domain/question-types/types.js';
 import type { Questionnaire } from '../domain/questionnaire/schema.js';
-import {
-  completionRate,
-  tableStatistic,
-  type Statistic,
-  type TableStatistic,
-} from '../domain/result-stats.js';
+import { completionRate, tableStatistic } from '../domain/result-stats.js';
 import {
   abandonedCount,
   dimensionsOf,
@@ -29,6 +22,7 @@ import {
   responseCounts,
   weeksOf,
 } from '../domain/results.js';
+import type { ExportableResults } from '../domain/results-export.js';
 import { visibleSummary } from './coordination.js';
 import { BadInputError, NotFoundError } from './errors.js';
 import { resultsCache } from './results-cache.js';
@@ -42,28 +36,15 @@ export interface ResultsDefinition {
   policy: DisclosurePolicy;
 }
 
-export interface QuestionnaireResults extends ResultsDefinition {
+/** The protected results (ExportableResults, what exports flatten) and what pages add to them. */
+export interface QuestionnaireResults extends ResultsDefinition, ExportableResults {
   status: string;
   /** When it closed, for the public page; null while open. */
   closedAt: Date | null;
   /** When retention deleted the row-level answers (the aggregates remain); null while kept. */
   answersDeletedAt: Date | null;
-  policy: DisclosurePolicy;
-  /** '' for none, LANGUAGE, or a dimension question's key. */
-  by: string;
   dimensions: Question[];
   groups: string[];
-  /** Responses in the published numbers, per group, protected like every other count. */
-  responses: ProtectedTable;
-  weeks: ProtectedTable;
-  /** Starts that ended without a response (expired drafts), everyone only. */
-  abandoned: ProtectedCell;
-  /** Responses as a percentage of responses and abandoned starts, from the protected counts. */
-  completion: Statistic;
-  questions: {
-    question: Question;
-    tables: { spec: ResultSpec; table: ProtectedTable; statistic: TableStatistic | null }[];
-  }[];
 }
 
 /** What the public results address shows. */
@@ -208,8 +189,9 @@ export function resultsService(deps: {
       const key = {
         questionnaireId: found.id,
         publishedVersion: found.publishedVersion ?? 0,
-        // What the results carry besides the counts: when it closed, when retention ran.
-        status: `${found.status}:${found.closedAt?.toISOString() ?? ''}:${found.answersDeletedAt?.toISOString() ?? ''}`,
+        status: found.status,
+        closedAt: found.closedAt,
+        answersDeletedAt: found.answersDeletedAt,
         by,
         policy,
         generation,
@@ -221,17 +203,6 @@ export function resultsService(deps: {
         // and it is protected exactly as in the table without a breakdown.
         const groups = ['', ...(by === '' ? [] : groupsOf(definition, by, breakdown))];
         const cells = [...overall, ...breakdown];
-        const counts = responseCounts(cells, groups);
-        // Group sizes only: protected as the totals of a table without answers, so the threshold,
-        // the group rule and the cell key apply, but not "same answer for all" (every respondent
-        // of a group "answered" being counted, which says nothing about anyone).
-        const responses: RawTable = {
-          values: [],
-          groups,
-          multiple: true,
-          cells: {},
-          totals: counts,
-        };
         const weekCells = weeksOf(overall);
         const weeks: RawTable = {
           values: weekCells.map((w) => w.week),
@@ -240,12 +211,7 @@ export function resultsService(deps: {
           cells: Object.fromEntries(weekCells.map((w) => [w.week, { '': w.cell }])),
           totals: { '': responseCounts(overall, [''])[''] ?? { count: 0, keySum: 0 } },
         };
-        const counted = protectTable(responses, policy);
-        const protectedResponses: ProtectedTable = {
-          ...counted,
-          values: ['all'],
-          cells: { all: counted.totals },
-        };
+        const responses = protectGroupSizes(responseCounts(cells, groups), groups, policy);
         // A single count with no table around it: the threshold and the cell key are all it needs.
         const abandoned = protectCell(abandonedCount(overall), policy);
         return {
@@ -259,10 +225,10 @@ export function resultsService(deps: {
           by,
           dimensions,
           groups,
-          responses: protectedResponses,
+          responses,
           weeks: protectTable(weeks, policy),
           abandoned,
-          completion: completionRate(protectedResponses.cells.all?.[''], abandoned),
+          completion: completionRate(responses.cells.all?.[''], abandoned),
           questions: rawResults(definition, cells, groups).map(({ question, tables }) => ({
             question,
             tables: tables.map(({ spec, raw }) => {

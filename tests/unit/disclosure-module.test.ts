@@ -9,6 +9,7 @@ import {
   NOISE_BUCKETS,
   perturb,
   PERTURBATION_TABLE,
+  protectGroupSizes,
   protectTable,
   recordKeyInt,
   type ProtectedCell,
@@ -199,6 +200,19 @@ describe('what a coordinator sees in a breakdown', () => {
         else expect(cell.value).toBe(0);
       }
     }
+  });
+
+  it('shows group sizes from k up, hiding a small group and the next smallest with it', () => {
+    const cell = (count: number) => ({ count, keySum: (count * 2654435761) % 2 ** 32 });
+    const t = protectGroupSizes({ '': cell(12), a: cell(4), b: cell(8) }, ['', 'a', 'b'], {
+      threshold: 10,
+    });
+    expect(t.values).toEqual(['all']);
+    expect(t.cells['all']).toEqual(t.totals);
+    expect(t.totals['']!.value).toBeGreaterThanOrEqual(10);
+    expect(t.totals['a']).toMatchObject({ value: null, flag: 'c' });
+    expect(t.totals['b']).toMatchObject({ value: null });
+    expect(['c', 's']).toContain(t.totals['b']!.flag);
   });
 
   it('shows a true zero as 0, and percentages computed from the shown numbers', () => {

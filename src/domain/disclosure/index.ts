@@ -26,5 +26,5 @@ export {
 } from './cell-key.js';
 export { protectCell, type Flag, type ProtectedCell } from './cell.js';
 export type { RawTable } from './grid.js';
-export { protectTable, type ProtectedTable } from './table.js';
+export { protectGroupSizes, protectTable, type ProtectedTable } from './table.js';
 export { protectCount, publishedStep, showCount, type ProtectedCount } from './counts.js';

@@ -1,4 +1,5 @@
 import { protectCell, type Flag, type ProtectedCell } from './cell.js';
+import type { RawCell } from './cell-key.js';
 import {
   buildGrid,
   columnOf,
@@ -32,6 +33,25 @@ export function protectTable(table: RawTable, policy: DisclosurePolicy): Protect
   const safe = protectEveryone(grid, k) && (grid.breakdown.length === 0 || protectGroups(grid, k));
   if (!safe) hideAll(grid, 's');
   return present(grid, table);
+}
+
+/**
+ * Protects the sizes of a breakdown's groups (respondents per group, everyone in ''): the
+ * threshold, the group rule and the cell key, as the totals of a table; not "same answer for
+ * all", which would read every member of a group being counted as one shared answer. The result
+ * is a table of one row, `all`, so it shows and exports like any other.
+ */
+export function protectGroupSizes(
+  sizes: Record<string, RawCell>,
+  groups: string[],
+  policy: DisclosurePolicy,
+): ProtectedTable {
+  // Multiple: with no answer rows, nothing needs to add up to the totals.
+  const counted = protectTable(
+    { values: [], groups, multiple: true, cells: {}, totals: sizes },
+    policy,
+  );
+  return { ...counted, values: ['all'], cells: { all: counted.totals } };
 }
 
 function protectEveryone(grid: Grid, k: number): boolean {

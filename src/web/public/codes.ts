@@ -16,12 +16,11 @@ export function codesRouter(deps: Deps): Router {
     const slug = slugOf(req);
     const questionnaire = await answering.describe(slug);
     const doc = questionnaire.definition;
-    const publicity = await deps.repositories.questionnaires.resultsPublicity(slug);
     res.render('pages/public/done', {
       doc,
       slug,
       // Where the results are or will be public: 'live' results exist already, 'closed' ones later.
-      results: publicity?.public === 'off' ? undefined : publicity?.public,
+      results: questionnaire.resultsPublic === 'off' ? undefined : questionnaire.resultsPublic,
       content: contentContext(doc, lang(res), res.locals.t),
       receipt: takeFlash(req, res, 'receipt', slug),
     });
