@@ -255,6 +255,12 @@ describe('retention', () => {
     expect(strip(exportAfter)).toEqual(strip(exportBefore));
     await coordinator.get(PAGE);
     expect(coordinator.html).toMatch(/Deleted on \w+ \d+, \d{4}; the protected results remain\./);
+    // The questionnaire still says how many answered, from the aggregates.
+    const responsesRow = /Responses<\/dt><dd class="summary-list__value">([^<]*)</.exec(
+      coordinator.html,
+    );
+    expect(responsesRow?.[1]).toMatch(/^\d[\d,]*$/);
+    expect(Number(responsesRow![1]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(60);
     // Nothing left to do the next time.
     expect(await t.deps.results.applyRetention()).toBe(0);
   });
