@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { account, signedIn } from '../helpers/coordinator.js';
+import { demoCountry } from '../helpers/results.js';
 import { simulationService } from '../../src/services/simulation.js';
 
 let t: TestApp;
@@ -33,9 +34,7 @@ const responsesStored = async () =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { country } = (await t.db('questionnaires').where('slug', DEMO).first('country')) as {
-    country: string;
-  };
+  const country = await demoCountry(t.db);
   await account(t.deps, 'coordinator@example.org', 'coordinator', [country]);
   await account(t.deps, 'analyst@example.org', 'analyst', [country]);
   await account(t.deps, 'admin@example.org', 'admin');

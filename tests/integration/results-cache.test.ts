@@ -10,6 +10,7 @@ import { simulationService } from '../../src/services/simulation.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { account, signedIn } from '../helpers/coordinator.js';
+import { foldedResponses } from '../helpers/results.js';
 import { testSettings } from '../helpers/settings.js';
 
 /**
@@ -41,17 +42,7 @@ const fresh = (by = '') =>
     responses: responseRepository(t.db),
   }).results(reader, DEMO, by);
 
-/** Respondents in the maintained cells (exact, before protection). */
-const folded = async () =>
-  Number(
-    (
-      (await t
-        .db('result_cells')
-        .where({ question_key: '$responses', dimension: '' })
-        .sum('count as n')
-        .first()) as { n: string | null }
-    ).n ?? 0,
-  );
+const folded = () => foldedResponses(t.db);
 
 /** The protected number of responses the results page shows, as text. */
 function shownResponses(html: string): string {

@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { databaseUrlOf, runCli } from '../helpers/cli.js';
 import { account, signedIn } from '../helpers/coordinator.js';
+import { demoCountry, downloadBytes } from '../helpers/results.js';
 
 let t: TestApp;
 let coordinator: Citizen;
@@ -76,22 +77,12 @@ function fromJson(text: string): Row[] {
   return doc.rows;
 }
 
-/** Downloads a file as bytes (supertest would otherwise parse JSON and drop XLSX). */
-async function download(browser: Citizen, path: string) {
-  const res = await browser.agent
-    .get(path)
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
-  return { res, data: res.body as Buffer };
-}
-
 async function exported(format: 'csv' | 'xlsx' | 'json', by = ''): Promise<Row[]> {
   const query = by === '' ? '' : `&by=${encodeURIComponent(by)}`;
-  const { res, data } = await download(coordinator, `${RESULTS}/export?format=${format}${query}`);
+  const { res, data } = await downloadBytes(
+    coordinator,
+    `${RESULTS}/export?format=${format}${query}`,
+  );
   expect(res.status).toBe(200);
   if (format === 'csv') return fromCsv(data.toString('utf8'));
   if (format === 'xlsx') return fromXlsx(data);
@@ -127,9 +118,7 @@ function asOnPage(row: Row): string {
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { country } = (await t.db('questionnaires').where('slug', DEMO).first('country')) as {
-    country: string;
-  };
+  const country = await demoCountry(t.db);
   await account(t.deps, 'coordinator@example.org', 'coordinator', [country]);
   await account(t.deps, 'analyst@example.org', 'analyst', [country]);
   await account(t.deps, 'elsewhere@example.org', 'coordinator', [country === 'DE' ? 'FR' : 'DE']);
@@ -190,29 +179,29 @@ describe('exports of the protected results', () => {
     }
     expect(html).toContain('>Results as CSV</a>');
     expect(html).toContain('>Codebook as JSON</a>');
-    const { res } = await download(coordinator, `${RESULTS}/export?format=csv&by=%24language`);
+    const { res } = await downloadBytes(coordinator, `${RESULTS}/export?format=csv&by=%24language`);
     expect(res.status).toBe(200);
   });
 
   it('is a download that is never cached, named by questionnaire and breakdown', async () => {
-    const csv = await download(coordinator, `${RESULTS}/export?format=csv&by=$language`);
+    const csv = await downloadBytes(coordinator, `${RESULTS}/export?format=csv&by=$language`);
     expect(csv.res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.res.headers['content-disposition']).toBe(
       `attachment; filename=${DEMO}-results-language.csv`,
     );
     expect(csv.res.headers['cache-control']).toBe('no-store');
-    const xlsx = await download(coordinator, `${RESULTS}/export?format=xlsx`);
+    const xlsx = await downloadBytes(coordinator, `${RESULTS}/export?format=xlsx`);
     expect(xlsx.res.headers['content-type']).toBe(
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     );
     expect(xlsx.res.headers['content-disposition']).toContain(`${DEMO}-results-all.xlsx`);
-    const json = await download(coordinator, `${RESULTS}/export?format=json&by=age`);
+    const json = await downloadBytes(coordinator, `${RESULTS}/export?format=json&by=age`);
     expect(json.res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(json.res.headers['content-disposition']).toContain(`${DEMO}-results-age.json`);
   });
 
   it('comes with a codebook in every format', async () => {
-    const csv = await download(coordinator, `${RESULTS}/codebook?format=csv`);
+    const csv = await downloadBytes(coordinator, `${RESULTS}/codebook?format=csv`);
     expect(csv.res.status).toBe(200);
     expect(csv.res.headers['content-disposition']).toContain(`${DEMO}-codebook.csv`);
     const book = parse(csv.data.toString('utf8'), { bom: true, columns: true }) as Record<
@@ -230,19 +219,19 @@ describe('exports of the protected results', () => {
     expect(book.find((r) => r.question_key === '$about' && r.item === 'threshold_k')?.value).toBe(
       '10',
     );
-    const xlsx = await download(coordinator, `${RESULTS}/codebook?format=xlsx`);
+    const xlsx = await downloadBytes(coordinator, `${RESULTS}/codebook?format=xlsx`);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.data as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['codebook', 'about']);
-    const json = await download(coordinator, `${RESULTS}/codebook?format=json`);
+    const json = await downloadBytes(coordinator, `${RESULTS}/codebook?format=json`);
     const doc = JSON.parse(json.data.toString('utf8')) as { codebook: unknown[]; about: unknown[] };
     expect(doc.codebook.length).toBe(book.filter((r) => r.question_key !== '$about').length);
   });
 
   it('is open to analysts, hidden from other countries, and refuses a bad format or breakdown', async () => {
     const analyst = await signedIn(t.app, 'analyst@example.org');
-    expect((await download(analyst, `${RESULTS}/export?format=csv`)).res.status).toBe(200);
-    expect((await download(analyst, `${RESULTS}/codebook?format=json`)).res.status).toBe(200);
+    expect((await downloadBytes(analyst, `${RESULTS}/export?format=csv`)).res.status).toBe(200);
+    expect((await downloadBytes(analyst, `${RESULTS}/codebook?format=json`)).res.status).toBe(200);
     const elsewhere = await signedIn(t.app, 'elsewhere@example.org');
     expect((await elsewhere.get(`${RESULTS}/export?format=csv`)).status).toBe(404);
     expect((await elsewhere.get(`${RESULTS}/codebook?format=csv`)).status).toBe(404);
@@ -262,9 +251,9 @@ describe('exports of the protected results', () => {
 
   it('records every export in the audit log, with its format and breakdown and no number', async () => {
     await t.db('audit_log').where('action', 'results-export').delete();
-    await download(coordinator, `${RESULTS}/export?format=csv&by=$language`);
-    await download(coordinator, `${RESULTS}/export?format=xlsx`);
-    await download(coordinator, `${RESULTS}/codebook?format=json`);
+    await downloadBytes(coordinator, `${RESULTS}/export?format=csv&by=$language`);
+    await downloadBytes(coordinator, `${RESULTS}/export?format=xlsx`);
+    await downloadBytes(coordinator, `${RESULTS}/codebook?format=json`);
     const entries = (await t
       .db('audit_log')
       .where('action', 'results-export')
@@ -303,7 +292,7 @@ describe('results:export on the command line', () => {
       const result = await cli('results:export', DEMO, '--format', 'csv', ...byArgs);
       expect(result.code, result.stderr).toBe(0);
       const query = by === '' ? '' : `&by=${encodeURIComponent(by)}`;
-      const { data } = await download(coordinator, `${RESULTS}/export?format=csv${query}`);
+      const { data } = await downloadBytes(coordinator, `${RESULTS}/export?format=csv${query}`);
       expect(result.stdout).toBe(data.toString('utf8'));
     }
     const last = (await t

@@ -6,6 +6,7 @@ import { simulationService } from '../../src/services/simulation.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { account, signedIn } from '../helpers/coordinator.js';
+import { demoCountry, downloadBytes } from '../helpers/results.js';
 
 let t: TestApp;
 let coordinator: Citizen;
@@ -28,16 +29,9 @@ const STATISTICS = ['$net_score', '$mean_rank', '$completion_rate'];
 const isStatistic = (r: Row) => STATISTICS.includes(r.value);
 
 async function download(path: string): Promise<string> {
-  const res = await coordinator.agent
-    .get(path)
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
+  const { res, data } = await downloadBytes(coordinator, path);
   expect(res.status).toBe(200);
-  return (res.body as Buffer).toString('utf8');
+  return data.toString('utf8');
 }
 
 const query = (by: string) => (by === '' ? '' : `&by=${encodeURIComponent(by)}`);
@@ -175,9 +169,7 @@ const waitingAbandoned = async () =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { country } = (await t.db('questionnaires').where('slug', DEMO).first('country')) as {
-    country: string;
-  };
+  const country = await demoCountry(t.db);
   await account(t.deps, 'coordinator@example.org', 'coordinator', [country]);
   coordinator = await signedIn(t.app, 'coordinator@example.org');
   const simulated = await simulationService(t.deps.repositories).simulate(DEMO, {

@@ -6,6 +6,7 @@ import { redact } from '../../src/domain/redaction.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO, DEMO_ANSWERS, type Fields } from '../helpers/citizen.js';
 import { account, signedIn } from '../helpers/coordinator.js';
+import { demoCountry, downloadBytes } from '../helpers/results.js';
 
 let t: TestApp;
 let coordinator: Citizen;
@@ -83,9 +84,7 @@ async function allPages(browser: Citizen): Promise<string[][]> {
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { country } = (await t.db('questionnaires').where('slug', DEMO).first('country')) as {
-    country: string;
-  };
+  const country = await demoCountry(t.db);
   await account(t.deps, 'coordinator@example.org', 'coordinator', [country]);
   await account(t.deps, 'analyst@example.org', 'analyst', [country]);
   await account(t.deps, 'admin@example.org', 'admin');
@@ -315,18 +314,11 @@ describe('free-text answers, for the coordinators of the questionnaire’s count
   });
 });
 
-/** Downloads a file as bytes (supertest would otherwise parse JSON and drop XLSX). */
+/** Downloads a file as bytes, which must have been served. */
 async function download(browser: Citizen, path: string): Promise<Buffer> {
-  const res = await browser.agent
-    .get(path)
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
+  const { res, data } = await downloadBytes(browser, path);
   expect(res.status, path).toBe(200);
-  return res.body as Buffer;
+  return data;
 }
 
 /** Every text of a download: the file itself, or every cell of every sheet of a workbook. */

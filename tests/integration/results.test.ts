@@ -3,39 +3,23 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { simulationService } from '../../src/services/simulation.js';
 import { account, signedIn } from '../helpers/coordinator.js';
+import { demoCountry, foldedResponses } from '../helpers/results.js';
 
 let t: TestApp;
 let coordinator: Citizen;
 const receipts: string[] = [];
 const RESULTS = `/admin/questionnaires/${DEMO}/results`;
 
-/** The demo's own country, so its coordinator may read its results. */
-async function demoCountry(): Promise<string> {
-  const row = (await t.db('questionnaires').where('slug', DEMO).first('country')) as {
-    country: string;
-  };
-  return row.country;
-}
-
 const pending = async () =>
   Number(
     ((await t.db('responses').where('aggregated', false).count('* as n').first()) as { n: string })
       .n,
   );
-const folded = async () =>
-  Number(
-    (
-      (await t
-        .db('result_cells')
-        .where({ question_key: '$responses', dimension: '' })
-        .sum('count as n')
-        .first()) as { n: string | null }
-    ).n ?? 0,
-  );
+const folded = () => foldedResponses(t.db);
 
 beforeAll(async () => {
   t = await createTestApp();
-  const country = await demoCountry();
+  const country = await demoCountry(t.db);
   await account(t.deps, 'coordinator@example.org', 'coordinator', [country]);
   await account(t.deps, 'analyst@example.org', 'analyst', [country]);
   await account(t.deps, 'elsewhere@example.org', 'coordinator', [country === 'DE' ? 'FR' : 'DE']);
