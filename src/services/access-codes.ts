@@ -1,7 +1,7 @@
 import type { Account } from '../db/accounts.js';
 import type { AccessCodeRepository } from '../db/access-codes.js';
 import type { AuditRepository } from '../db/audit.js';
-import type { QuestionnaireRepository } from '../db/questionnaires.js';
+import type { QuestionnaireOverview, QuestionnaireRepository } from '../db/questionnaires.js';
 import { hashAccessCode, newAccessCode } from '../domain/access-codes.js';
 import { mayEdit, visibleOverview } from './coordination.js';
 import { BadInputError } from './errors.js';
@@ -16,9 +16,11 @@ export function accessCodeService(deps: {
   secret: string;
 }) {
   return {
-    /** How many codes exist and how many were used; undefined for an open questionnaire. */
-    async counts(account: Account, slug: string) {
-      const found = await visibleOverview(deps.questionnaires, account, slug);
+    /**
+     * How many codes exist and how many were used; undefined for an open questionnaire. Takes the
+     * questionnaire the account was already allowed to see (coordination.get), not a second read.
+     */
+    async counts(found: Pick<QuestionnaireOverview, 'id' | 'latest'>) {
       if (found.latest.definition.mode !== 'access-code') return undefined;
       return deps.accessCodes.counts(found.id);
     },

@@ -11,7 +11,7 @@ import {
 import type { Question } from '../domain/question-types/registry-schema.js';
 import type { Questionnaire } from '../domain/questionnaire/schema.js';
 import { redact } from '../domain/redaction.js';
-import { ForbiddenError, visibleOverview } from './coordination.js';
+import { ForbiddenError, visibleSummary } from './coordination.js';
 import { NotFoundError } from './errors.js';
 import { Memo } from './results-cache.js';
 
@@ -75,7 +75,7 @@ export function textAnswerService(deps: {
   async function find(account: Account, slug: string, questionKey: string) {
     if (!mayReadTexts(account))
       throw new ForbiddenError('only coordinators read free-text answers');
-    const found = await visibleOverview(deps.questionnaires, account, slug);
+    const found = await visibleSummary(deps.questionnaires, account, slug);
     const definition = (await deps.questionnaires.publishedDefinitions(found.id)).at(-1);
     const question = definition?.sections
       .flatMap((s) => s.questions)

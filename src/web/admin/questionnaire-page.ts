@@ -29,7 +29,7 @@ export function questionnairePage(deps: Deps) {
     const lang = res.locals.lang as LanguageCode;
     const account = accountOf(res);
     const q = await deps.coordination.get(account, slug);
-    const codes = await deps.accessCodes.counts(account, slug);
+    const codes = await deps.accessCodes.counts(q);
     const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
     const max = (res.locals.num as (n: number) => string)(MAX_ACCESS_CODES_PER_REQUEST);
     const codeError = options.accessCodes && res.locals.t(options.accessCodes.error, { max });
