@@ -10,8 +10,10 @@ export function pagesRouter(deps: Deps): Router {
   const lang = (res: Response) => res.locals.lang as LanguageCode;
 
   router.get('/', async (_req, res) => {
-    const open = await deps.answering.listOpen();
-    const withResults = await deps.answering.listPublicResults();
+    const [open, withResults] = await Promise.all([
+      deps.answering.listOpen(),
+      deps.answering.listPublicResults(),
+    ]);
     const item = (q: (typeof open)[number]) => {
       const title = resolveText(q.definition.title, lang(res), q.definition.defaultLanguage);
       return {
@@ -22,15 +24,10 @@ export function pagesRouter(deps: Deps): Router {
     };
     res.render('pages/public/home', {
       results: withResults.map(item),
-      consultations: open.map((q) => {
-        const title = resolveText(q.definition.title, lang(res), q.definition.defaultLanguage);
-        return {
-          slug: q.slug,
-          title: title.text,
-          titleLang: title.lang === lang(res) ? undefined : title.lang,
-          languages: q.definition.languages.map(nativeName),
-        };
-      }),
+      consultations: open.map((q) => ({
+        ...item(q),
+        languages: q.definition.languages.map(nativeName),
+      })),
     });
   });
 
