@@ -3,18 +3,13 @@ import { z } from 'zod';
 import { MAX_ACCESS_CODES_PER_REQUEST } from '../../services/access-codes.js';
 import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
-import { parseForm } from './forms.js';
+import { parseForm, wholeNumberField } from './forms.js';
 import { questionnairePage } from './questionnaire-page.js';
 
 const generateForm = z
   .object({ _csrf: z.string(), count: z.string().max(50).default('') })
   .strict();
-const countSchema = z
-  .string()
-  .trim()
-  .regex(/^\d{1,6}$/)
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(MAX_ACCESS_CODES_PER_REQUEST));
+const countSchema = wholeNumberField(1, MAX_ACCESS_CODES_PER_REQUEST);
 
 /** Access codes of an access-code questionnaire: generated in bulk, downloaded once as CSV. */
 export function accessCodeRoutes(deps: Deps): AdminRoute[] {

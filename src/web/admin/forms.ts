@@ -49,6 +49,15 @@ export const statusForm = z
   .object({ _csrf: z.string(), status: z.enum(['open', 'closed', 'archived']) })
   .strict();
 
+/** A whole number typed in a text field (spaces around it allowed), from min to max. */
+export const wholeNumberField = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,6}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 export const emptyForm = z.object({ _csrf: z.string() }).strict();
 
 export const auditQuery = z

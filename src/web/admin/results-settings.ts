@@ -4,7 +4,7 @@ import { MIN_THRESHOLD } from '../../domain/disclosure/index.js';
 import { MAX_RETENTION_DAYS, MAX_THRESHOLD } from '../../services/coordination.js';
 import type { Deps } from '../../deps.js';
 import { accountOf, type AdminRoute } from './access.js';
-import { parseForm } from './forms.js';
+import { parseForm, wholeNumberField } from './forms.js';
 import { questionnairePage } from './questionnaire-page.js';
 
 const settingsForm = z
@@ -18,12 +18,8 @@ const retentionForm = z
   .object({ _csrf: z.string(), days: z.string().max(20).default('') })
   .strict();
 
-const wholeNumber = (text: string, min: number, max: number) => {
-  const trimmed = text.trim();
-  if (!/^\d{1,6}$/.test(trimmed)) return undefined;
-  const n = Number(trimmed);
-  return n >= min && n <= max ? n : undefined;
-};
+const thresholdField = wholeNumberField(MIN_THRESHOLD, MAX_THRESHOLD);
+const daysField = wholeNumberField(1, MAX_RETENTION_DAYS);
 
 /** The results settings on a questionnaire's page: threshold k, public results, retention. */
 export function resultsSettingsRoutes(deps: Deps): AdminRoute[] {
@@ -38,7 +34,7 @@ export function resultsSettingsRoutes(deps: Deps): AdminRoute[] {
       handler: async (req, res) => {
         const form = parseForm(settingsForm, req.body);
         const slug = String(req.params.slug);
-        const threshold = wholeNumber(form.threshold, MIN_THRESHOLD, MAX_THRESHOLD);
+        const threshold = thresholdField.safeParse(form.threshold).data;
         if (threshold === undefined)
           return renderPage(res, slug, {
             resultsSettings: {
@@ -61,7 +57,7 @@ export function resultsSettingsRoutes(deps: Deps): AdminRoute[] {
       handler: async (req, res) => {
         const form = parseForm(retentionForm, req.body);
         const slug = String(req.params.slug);
-        const days = form.days.trim() === '' ? null : wholeNumber(form.days, 1, MAX_RETENTION_DAYS);
+        const days = form.days.trim() === '' ? null : daysField.safeParse(form.days).data;
         if (days === undefined)
           return renderPage(res, slug, {
             retention: { days: form.days, error: 'admin.retention.daysError' },
