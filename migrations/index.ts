@@ -13,6 +13,7 @@ import * as abandonedStarts from './20261123000200_abandoned_starts.js';
 import * as resultGenerations from './20261123000300_result_generations.js';
 import * as textAnswerPositions from './20261123000400_text_answer_positions.js';
 import * as longAnswers from './20261123000500_long_answers.js';
+import * as freeTextRows from './20261123000600_free_text_rows.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   resultGenerations,
   textAnswerPositions,
   longAnswers,
+  freeTextRows,
 ];

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient as PgClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
@@ -57,6 +61,7 @@ export function responseRepository(db: Db) {
               question_key: row.questionKey,
               item: row.item,
               value: row.value,
+              free_text: row.freeText === true,
             })),
           );
         }
@@ -67,28 +72,26 @@ export function responseRepository(db: Db) {
 
     /**
      * Stores many responses and their answers in one transaction, for loading simulated data:
-     * one statement per table, the values passed as arrays and spread by `unnest`, so a
-     * thousand responses cost two statements with 13 parameters whatever their answers.
+     * each table is filled by one COPY (PostgreSQL's bulk load, which parses a line per row and
+     * writes pages in bulk), several times faster than INSERT for the 33 answers of a response.
      */
     async insertMany(responses: readonly NewResponse[]): Promise<void> {
       if (responses.length === 0) return;
-      const answers = {
-        questionnaireIds: [] as string[],
-        responseIds: [] as string[],
-        ordinals: [] as number[],
-        questionKeys: [] as string[],
-        items: [] as string[],
-        values: [] as string[],
-      };
-      for (const response of responses)
-        response.rows.forEach((row, ordinal) => {
-          answers.questionnaireIds.push(response.questionnaireId);
-          answers.responseIds.push(response.id);
-          answers.ordinals.push(ordinal);
-          answers.questionKeys.push(row.questionKey);
-          answers.items.push(row.item);
-          answers.values.push(row.value);
+      const responseLines: string[] = [];
+      const answerLines: string[] = [];
+      for (const r of responses) {
+        responseLines.push(
+          `${r.questionnaireId}\t${r.id}\t${r.versionId}\t${copyText(r.language)}\t` +
+            `${copyText(r.isoWeek)}\t${r.recordKey}\t${copyText(r.receiptHash)}\n`,
+        );
+        const prefix = `${r.questionnaireId}\t${r.id}\t`;
+        r.rows.forEach((row, ordinal) => {
+          answerLines.push(
+            `${prefix}${ordinal}\t${copyText(row.questionKey)}\t${copyText(row.item)}\t` +
+              `${copyText(row.value)}\t${row.freeText === true ? 't' : 'f'}\n`,
+          );
         });
+      }
       const unchecked = await loadsUnchecked();
       await db.transaction(async (trx) => {
         // Losing the last batches in a crash is harmless here; waiting for each flush is not.
@@ -97,34 +100,18 @@ export function responseRepository(db: Db) {
         // checking each answer's foreign key (a lookup per row: 40 % of the time) proves
         // nothing; where the role may, the checks are skipped, as pg_restore does.
         if (unchecked) await trx.raw('set local session_replication_role = replica');
-        await trx.raw(
-          `insert into responses
-             (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)
-           select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
-                                ?::float8[], ?::text[])`,
-          [
-            responses.map((r) => r.questionnaireId),
-            responses.map((r) => r.id),
-            responses.map((r) => r.versionId),
-            responses.map((r) => r.language),
-            responses.map((r) => r.isoWeek),
-            responses.map((r) => r.recordKey),
-            responses.map((r) => r.receiptHash),
-          ],
+        const connection = (await trx.client.acquireConnection()) as PgClient;
+        await copyInto(
+          connection,
+          'responses (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)',
+          responseLines,
         );
-        if (answers.ordinals.length === 0) return;
-        await trx.raw(
-          `insert into answers (questionnaire_id, response_id, ordinal, question_key, item, value)
-           select * from unnest(?::uuid[], ?::uuid[], ?::int2[], ?::text[], ?::text[], ?::text[])`,
-          [
-            answers.questionnaireIds,
-            answers.responseIds,
-            answers.ordinals,
-            answers.questionKeys,
-            answers.items,
-            answers.values,
-          ],
-        );
+        if (answerLines.length > 0)
+          await copyInto(
+            connection,
+            'answers (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)',
+            answerLines,
+          );
       });
     },
 
@@ -170,3 +157,26 @@ export function responseRepository(db: Db) {
 }
 
 export type ResponseRepository = ReturnType<typeof responseRepository>;
+
+/** A value in COPY's text format: backslash, tab and line ends escaped (NUL cannot occur in text). */
+function copyText(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c)
+    : value;
+}
+
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+/** Streams lines of COPY text format into a table, in chunks of about a megabyte. */
+async function copyInto(connection: PgClient, table: string, lines: readonly string[]) {
+  async function* chunks() {
+    const CHUNK = 4096;
+    for (let i = 0; i < lines.length; i += CHUNK) yield lines.slice(i, i + CHUNK).join('');
+  }
+  await pipeline(Readable.from(chunks()), connection.query(copyFrom(`copy ${table} from stdin`)));
+}

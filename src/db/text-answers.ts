@@ -14,8 +14,8 @@ export type TextCursor = { after: bigint } | { before: bigint } | null;
 /**
  * An answer's place in the list: the first 64 bits of an MD5 of its response id and question
  * key. Unrelated to when it came and different for every question, so two lists cannot be lined
- * up to join one person's texts. The same expression as the index answers_text_position_idx
- * (migration 20261123000400_text_answer_positions); tests/integration/results-texts.test.ts
+ * up to join one person's texts. The same expression as the index answers_free_text_position_idx
+ * (migration 20261123000600_free_text_rows); tests/integration/results-texts.test.ts
  * checks that the page's query uses it.
  */
 const POSITION = `cast(cast('x' || left(md5(cast(a.response_id as text) || a.question_key), 16)
@@ -35,12 +35,12 @@ export function textAnswerRepository(db: Db) {
         await db.raw(
           `select (select count(*) from answers a
                     where a.questionnaire_id = :questionnaire and a.question_key = :question
-                      and a.item = '')
+                      and a.free_text)
                 - (select count(*) from responses r
                      join answers a
                        on a.questionnaire_id = r.questionnaire_id and a.response_id = r.id
                     where r.questionnaire_id = :questionnaire and not r.aggregated
-                      and a.question_key = :question and a.item = '') as answered`,
+                      and a.question_key = :question and a.free_text) as answered`,
           { questionnaire: questionnaireId, question: questionKey },
         )
       ).rows as { answered: string }[];
@@ -68,7 +68,7 @@ export function textAnswerRepository(db: Db) {
              from answers a
              join responses r on r.questionnaire_id = a.questionnaire_id and r.id = a.response_id
             where a.questionnaire_id = :questionnaire and a.question_key = :question
-              and a.item = '' and r.aggregated ${bound}
+              and a.free_text and r.aggregated ${bound}
             order by ${POSITION} ${direction}, a.response_id ${direction}
             limit :limit`,
           {

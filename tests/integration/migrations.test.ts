@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../src/db/knex.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -9,6 +10,61 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('migrations', () => {
+  it('20261123000600 marks the free-text answers stored before it, from the version each response answered', async () => {
+    const [last] = (await t
+      .db('knex_migrations')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .pluck('name')) as string[];
+    expect(last).toBe('20261123000600_free_text_rows');
+    await t.db.migrate.down();
+    expect(await t.db.schema.hasColumn('answers', 'free_text')).toBe(false);
+    const demo = (await t
+      .db('questionnaires')
+      .where('slug', 'genomic-data-sharing')
+      .first('id', 'published_version_id')) as { id: string; published_version_id: string };
+    const id = randomUUID();
+    await t.db('responses').insert({
+      questionnaire_id: demo.id,
+      id,
+      version_id: demo.published_version_id,
+      language: 'en',
+      iso_week: '2026-W47',
+      record_key: 0.5,
+      receipt_hash: randomUUID(),
+    });
+    const rows = [
+      ['age', '', 'age_35_64'],
+      ['comments', '', 'my own words'],
+      ['trust', 'researchers', 'agree'],
+    ];
+    await t.db('answers').insert(
+      rows.map(([question_key, item, value], ordinal) => ({
+        questionnaire_id: demo.id,
+        response_id: id,
+        ordinal,
+        question_key,
+        item,
+        value,
+      })),
+    );
+    await migrateLatest(t.db);
+    const marked = (await t
+      .db('answers')
+      .where('response_id', id)
+      .orderBy('ordinal')
+      .pluck('free_text')) as boolean[];
+    expect(marked).toEqual([false, true, false]);
+    const indexes = (await t
+      .db('pg_indexes')
+      .where('tablename', 'answers')
+      .pluck('indexdef')) as string[];
+    expect(indexes.filter((d) => /md5/.test(d))).toEqual([
+      expect.stringMatching(/answers_free_text_position_idx .* WHERE free_text$/),
+    ]);
+    await t.db('responses').where('id', id).delete();
+  });
+
   it('roll back completely and apply again', async () => {
     await t.db.migrate.rollback(undefined, true);
     const tables = await t

@@ -47,7 +47,7 @@ async function storeDirectly(texts: string[], language = 'en'): Promise<void> {
       isoWeek: '2026-W47',
       recordKey: Math.random(),
       receiptHash: randomUUID(),
-      rows: [{ questionKey: 'comments', item: '', value }],
+      rows: [{ questionKey: 'comments', item: '', value, freeText: true }],
     })),
   );
 }
@@ -244,7 +244,7 @@ describe('free-text answers, for the coordinators of the questionnaire’s count
     const pages = reads.filter((q) => /order by/.test(q.sql));
     expect(pages).toHaveLength(2);
     for (const page of pages)
-      expect(await plan(page)).toMatch(/Index Scan.* using answers_text_position_idx on answers/);
+      expect(await plan(page)).toMatch(/Index Scan.* using answers_free_text_position_idx on answers/);
     const count = reads.filter((q) => /count\(\*\)/.test(q.sql)).at(-1);
     expect(await plan(count!)).toMatch(/Index Only Scan using \w+ on answers a\b/);
   });

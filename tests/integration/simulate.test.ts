@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishedQuestionnaire } from '../../src/db/questionnaires.js';
@@ -17,6 +18,7 @@ interface Row {
   question_key: string;
   item: string;
   value: string;
+  free_text: boolean;
 }
 
 let t: TestApp;
@@ -40,7 +42,7 @@ async function storedAnswers(questionnaireId: string): Promise<Row[]> {
     .db('answers')
     .where('questionnaire_id', questionnaireId)
     .orderBy(['response_id', 'ordinal'])
-    .select('response_id', 'ordinal', 'question_key', 'item', 'value');
+    .select('response_id', 'ordinal', 'question_key', 'item', 'value', 'free_text');
 }
 
 beforeAll(async () => {
@@ -147,6 +149,8 @@ describe('simulated responses', () => {
         if (!shown(q, rows) && own.length > 0) problems.push(`${id}: ${q.key} answered but hidden`);
         if (shown(q, rows) && q.required && own.length === 0)
           problems.push(`${id}: required ${q.key} missing`);
+        if (own.some((r) => r.free_text !== (q.type === 'text')))
+          problems.push(`${id}: ${q.key} marked free text wrongly`);
         problems.push(...problemsWith(q, own).map((p) => `${id}: ${p}`));
       }
     }
@@ -219,6 +223,40 @@ describe('simulated responses', () => {
       expect(r.version_id).toBe(demo.versionId);
     }
     expect(new Set(responses.map((r) => r.iso_week)).size).toBeGreaterThan(4);
+  });
+});
+
+describe('bulk loading', () => {
+  it('stores every character of an answer as given: tabs, line ends, backslashes, COPY markers', async () => {
+    const values = [
+      'tab\there',
+      'lines\nand\r\nends\r',
+      'back\\slash \\N \\t',
+      '\\.',
+      '\\N',
+      'Zażółć gęślą jaźń — مرحبا 👋',
+      ' spaces  kept ',
+    ];
+    const id = randomUUID();
+    await t.deps.repositories.responses.insertMany([
+      {
+        questionnaireId: demo.id,
+        id,
+        versionId: demo.versionId,
+        language: 'pl',
+        isoWeek: '2026-W47',
+        recordKey: 1e-9,
+        receiptHash: 'a\tb',
+        rows: values.map((value, i) => ({ questionKey: `q${i}`, item: `i\t${i}`, value })),
+      },
+    ]);
+    const stored = await t.db('answers').where('response_id', id).orderBy('ordinal');
+    expect(stored.map((r: Row) => r.value)).toEqual(values);
+    expect(stored.map((r: Row) => r.item)).toEqual(values.map((_, i) => `i\t${i}`));
+    expect(stored.map((r: Row) => r.free_text)).toEqual(values.map(() => false));
+    const response = (await t.db('responses').where('id', id).first()) as Record<string, unknown>;
+    expect(response).toMatchObject({ receipt_hash: 'a\tb', record_key: 1e-9, language: 'pl' });
+    await t.db('responses').where('id', id).delete();
   });
 });
 

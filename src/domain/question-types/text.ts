@@ -38,7 +38,7 @@ export const text: QuestionType<TextQuestion> = {
     return { answer: redacted, errors: [] };
   },
   toForm: (q, answer) => ({ [q.key]: String(answer) }),
-  store: (_q, answer) => [{ item: '', value: String(answer) }],
+  store: (_q, answer) => [{ item: '', value: String(answer), freeText: true }],
   summarise: (_q, answer) => [String(answer)],
   conditionValues: () => [],
   conditionTarget: () => null,

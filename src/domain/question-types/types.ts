@@ -25,6 +25,11 @@ export interface ParseOutcome {
 export interface StoredRow {
   item: string;
   value: string;
+  /**
+   * A citizen's own words (a free-text answer): never counted into results, listed only to
+   * coordinators of the country, by an index that holds these rows alone.
+   */
+  freeText?: true;
 }
 
 /** A definition problem: an English message for files and the CLI, a code and variables for the UI. */
