@@ -268,6 +268,12 @@ export function aggregateRepository(db: Db) {
      * expire. Returns how many were published.
      */
     async foldAbandoned(questionnaireId: string, step: number, open: boolean): Promise<number> {
+      // Every results view asks; most of the time nothing is due, and a read says so without
+      // a transaction or a write.
+      const waiting = (await db('result_abandoned_pending')
+        .where('questionnaire_id', questionnaireId)
+        .first('count')) as { count: string } | undefined;
+      if (!waiting || (open && Number(waiting.count) < step)) return 0;
       return db.transaction(async (trx) => {
         const ended = open
           ? 'false'

@@ -83,16 +83,15 @@ export function groupsOf(doc: Questionnaire, dimension: string, cells: CellCount
  * A table's values, plus any that only older versions offered: answers given to them still
  * count, so the table adds up.
  */
-function withValuesSeen(spec: ResultSpec, questionKey: string, cells: CellCount[]): ResultSpec {
+function withValuesSeen(
+  spec: ResultSpec,
+  questionKey: string,
+  seen: Map<string, Set<string>>,
+): ResultSpec {
   const known = new Set(spec.values.map((v) => v.key));
-  const extra = [
-    ...new Set(
-      cells
-        .filter((c) => c.questionKey === questionKey && c.item === spec.item)
-        .map((c) => c.value)
-        .filter((v) => v !== ANSWERED && !known.has(v)),
-    ),
-  ].sort();
+  const extra = [...(seen.get(`${questionKey}\u0000${spec.item}`) ?? [])]
+    .filter((v) => v !== ANSWERED && !known.has(v))
+    .sort();
   return extra.length === 0
     ? spec
     : { ...spec, values: [...spec.values, ...extra.map((key) => ({ key, text: key }))] };
@@ -113,14 +112,21 @@ export function rawResults(
   groups: string[],
 ): QuestionResults[] {
   const index = new Map<string, RawCell>();
-  for (const c of cells)
+  /** The values counted for each question and item, in any group. */
+  const seen = new Map<string, Set<string>>();
+  for (const c of cells) {
     index.set(`${c.questionKey}\u0000${c.item}\u0000${c.value}\u0000${c.groupValue}`, c);
+    const table = `${c.questionKey}\u0000${c.item}`;
+    const values = seen.get(table);
+    if (values) values.add(c.value);
+    else seen.set(table, new Set([c.value]));
+  }
   const at = (q: string, item: string, value: string, group: string) =>
     index.get(`${q}\u0000${item}\u0000${value}\u0000${group}`) ?? ZERO;
   return resultSpecs(doc).map(({ question, specs }) => ({
     question,
     tables: specs
-      .map((declared) => withValuesSeen(declared, question.key, cells))
+      .map((declared) => withValuesSeen(declared, question.key, seen))
       .map((spec) => ({
         spec,
         raw: {
@@ -143,12 +149,11 @@ export function rawResults(
 
 /** How many responses each group has, and per ISO week (everyone). */
 export function responseCounts(cells: CellCount[], groups: string[]) {
-  return Object.fromEntries(
-    groups.map((g) => [
-      g,
-      cells.find((c) => c.questionKey === RESPONSES && c.groupValue === g) ?? ZERO,
-    ]),
-  );
+  const byGroup = new Map<string, RawCell>();
+  // The first of each group, as the overall cells come before a breakdown's.
+  for (const c of cells)
+    if (c.questionKey === RESPONSES && !byGroup.has(c.groupValue)) byGroup.set(c.groupValue, c);
+  return Object.fromEntries(groups.map((g) => [g, byGroup.get(g) ?? ZERO]));
 }
 
 /** Abandoned starts, counted for everyone only (a draft keeps no language or dimension). */

@@ -111,19 +111,40 @@ export function resultsView(
   };
 }
 
-// The results service hands out the same object until the numbers change, so its view model is
-// made once per language: formatting thousands of cells is most of a page's cost.
-const views = new WeakMap<QuestionnaireResults, Map<string, ReturnType<typeof resultsView>>>();
+interface KeptView {
+  model: ReturnType<typeof resultsView>;
+  /** Rendered HTML of the page's parts that depend on nothing but the model and the language. */
+  fragments: Map<string, string>;
+}
 
-/** resultsView, kept per results object and language; a copy, as res.render writes into it. */
+// The results service hands out the same object until the numbers change, so its view model is
+// made once per language, and the HTML of its tables rendered once: formatting and rendering
+// thousands of cells is most of a page's cost (a breakdown by country is 650 kB of HTML).
+const views = new WeakMap<QuestionnaireResults, Map<string, KeptView>>();
+
+/**
+ * resultsView, kept per results object and language; a copy, as res.render writes into it. Its
+ * `keep(name, render)` gives the HTML `render` returns, rendered the first time only: for parts
+ * of the page that depend on the model, the language and `name` alone (never on the reader, a
+ * CSRF token or a nonce).
+ */
 export function cachedResultsView(
   results: QuestionnaireResults,
   lang: LanguageCode,
   t: (key: string, vars?: Record<string, unknown>) => string,
-): ReturnType<typeof resultsView> {
+): ReturnType<typeof resultsView> & { keep: (name: string, render: () => string) => string } {
   let byLang = views.get(results);
   if (!byLang) views.set(results, (byLang = new Map()));
-  let model = byLang.get(lang);
-  if (!model) byLang.set(lang, (model = resultsView(results, lang, t)));
-  return { ...model };
+  let kept = byLang.get(lang);
+  if (!kept)
+    byLang.set(lang, (kept = { model: resultsView(results, lang, t), fragments: new Map() }));
+  const { fragments } = kept;
+  return {
+    ...kept.model,
+    keep(name, render) {
+      let html = fragments.get(name);
+      if (html === undefined) fragments.set(name, (html = render()));
+      return html;
+    },
+  };
 }

@@ -12,6 +12,9 @@ import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { account, signedIn } from '../helpers/coordinator.js';
 import { foldedResponses } from '../helpers/results.js';
 import { testSettings } from '../helpers/settings.js';
+import { PATHS } from '../../src/paths.js';
+import { createTranslations } from '../../src/web/i18n.js';
+import { cachedResultsView } from '../../src/web/results-view.js';
 
 /**
  * Results are kept in memory per fold generation (src/services/results-cache.ts). These tests
@@ -129,5 +132,29 @@ describe('kept results are never stale', () => {
     expect(closed).not.toBe(byAge);
     expect(closed).toEqual(await fresh('age'));
     expect(await t.deps.results.results(reader, DEMO)).toEqual(await fresh());
+  });
+});
+
+describe('kept HTML', () => {
+  it('the HTML of the tables is kept per results, language and name: a new fold renders afresh', async () => {
+    const translations = createTranslations(PATHS.locales);
+    const view = async (lang: 'en' | 'pl') =>
+      cachedResultsView(
+        await t.deps.results.results(reader, DEMO),
+        lang,
+        translations.forLanguage(lang) as (key: string) => string,
+      );
+    let renders = 0;
+    const render = (label: string) => () => `${label} ${++renders}`;
+    expect((await view('en')).keep('questions', render('en'))).toBe('en 1');
+    expect((await view('en')).keep('questions', render('again'))).toBe('en 1');
+    expect((await view('pl')).keep('questions', render('pl'))).toBe('pl 2');
+    expect((await view('en')).keep('questions texts', render('texts'))).toBe('texts 3');
+    expect((await view('en')).questions[0]?.text).not.toEqual(
+      (await view('pl')).questions[0]?.text,
+    );
+    await simulate(10);
+    await t.deps.results.foldPending();
+    expect((await view('en')).keep('questions', render('new'))).toBe('new 4');
   });
 });

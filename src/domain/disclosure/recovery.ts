@@ -122,6 +122,13 @@ function cheapestLink(
     null,
   );
   const done = new Array<boolean>(vertices).fill(false);
+  // The steps at each vertex, so each vertex settled looks at its own edges only.
+  const around = Array.from({ length: vertices }, () => [] as (typeof steps)[number][]);
+  for (const step of steps) {
+    const [a, b] = step.edge.ends;
+    around[a]!.push(step);
+    if (b !== a) around[b]!.push(step);
+  }
   distance[start] = 0;
   for (;;) {
     let u = -1;
@@ -131,9 +138,8 @@ function cheapestLink(
     if (u === -1) return null;
     if (u === goal) break;
     done[u] = true;
-    for (const step of steps) {
+    for (const step of around[u]!) {
       const [a, b] = step.edge.ends;
-      if (a !== u && b !== u) continue;
       const w = a === u ? b : a;
       if (distance[u]! + step.cost < distance[w]!) {
         distance[w] = distance[u]! + step.cost;
