@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const PROCESSES = 'must be a whole number of processes from 1 to 64';
+
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Every setting of the app, read from the environment once. Nothing else reads process.env. */
@@ -25,6 +27,13 @@ const schema = z
     DRAFT_TTL_HOURS: z.coerce.number().int().min(1).max(24).default(24),
     RATE_LIMIT_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_SUBMITS_PER_10_MINUTES: z.coerce.number().int().min(1).default(60),
+    // How many processes serve HTTP (node:cluster); 1 keeps everything in one process.
+    WEB_CONCURRENCY: z.coerce
+      .number({ error: PROCESSES })
+      .int(PROCESSES)
+      .min(1, PROCESSES)
+      .max(64, PROCESSES)
+      .default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {

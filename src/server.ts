@@ -1,27 +1,20 @@
-import type { Server } from 'node:http';
+import cluster from 'node:cluster';
+import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { PgRateLimitStore } from './db/rate-limits.js';
-import { PgSessionStore } from './db/sessions.js';
+import { startWorkers } from './cluster.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateLatest } from './db/knex.js';
 import { openDatabase } from './db/open.js';
-import { buildDeps } from './deps.js';
-import { createLogger } from './logger.js';
+import { buildDeps, type Deps } from './deps.js';
+import { startHousekeeping } from './housekeeping.js';
+import { createLogger, type Logger } from './logger.js';
 import { DEMO_SLUG, PATHS } from './paths.js';
 import { resolveSecret } from './secret.js';
+import { DRAIN_MS, drain, stopOnSignals, trackInFlight } from './shutdown.js';
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
-  const database = await openDatabase(config, (message) => logger.debug({ postgres: message }));
-  if (database.dataDir) logger.info({ dataDir: database.dataDir }, 'using the embedded PostgreSQL');
-  const deps = buildDeps({
-    databaseUrl: database.url,
-    config,
-    secret: resolveSecret(config),
-    logger,
-  });
+/** Migrates, seeds the demo and says how to create the first account: once per start. */
+async function prepare(deps: Deps, config: Config, logger: Logger): Promise<void> {
   const applied = await migrateLatest(deps.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   if (config.SEED_DEMO) {
@@ -35,62 +28,104 @@ async function main(): Promise<void> {
         '(you will be asked for a password of at least 12 characters)\n',
     );
   }
-  const app = createApp(deps);
-  const server: Server = app.listen(config.PORT, config.HOST);
+}
+
+async function listen(app: Express, config: Config): Promise<Server> {
+  const server = createServer(app);
+  trackInFlight(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(config.PORT, config.HOST);
   });
+  return server;
+}
+
+function portOf(server: Server, config: Config): number {
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return typeof address === 'object' && address ? address.port : config.PORT;
+}
+
+function announce(config: Config, logger: Logger, started: number, port: number): void {
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  logger.info({ ms: Date.now() - started, port }, 'listening');
+  logger.info({ ms: Date.now() - started, port, processes: config.WEB_CONCURRENCY }, 'listening');
   console.log(
     `\nConsulta is running: http://${host}:${port}/\nDemo questionnaire: http://${host}:${port}/en/q/${DEMO_SLUG}\n`,
   );
+}
 
-  const housekeeping = setInterval(() => {
-    void Promise.all([
-      deps.repositories.drafts.deleteExpired(),
-      PgRateLimitStore.purgeExpired(deps.db),
-      PgSessionStore.purgeExpired(deps.db),
-      // Once a questionnaire closes (by its schedule, a coordinator or the CLI), all its used
-      // access codes are written again together: one transaction id for all (docs/privacy.md).
-      deps.repositories.questionnaires
-        .applySchedules()
-        .then(() => deps.repositories.accessCodes.rewriteNotOpen()),
-      // New responses join the published results in batches of at least k (disclosure control).
-      deps.results.foldPending(),
-      // Row-level answers of questionnaires closed longer than their retention period go; the
-      // protected aggregates remain.
-      deps.results.applyRetention().then((deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'retention deleted row-level answers');
-      }),
-    ]).catch((err: unknown) => logger.warn({ err }, 'housekeeping failed'));
-  }, 60_000);
-  housekeeping.unref();
+/**
+ * A worker of several serves HTTP on the port its primary shares, and nothing else: the primary
+ * opened the database, migrated it and keeps house, and gives the URL and the secret.
+ */
+async function serveAsWorker(config: Config, logger: Logger): Promise<void> {
+  if (!config.DATABASE_URL) throw new Error('a worker needs the DATABASE_URL its primary gives');
+  const deps = buildDeps({
+    databaseUrl: config.DATABASE_URL,
+    config,
+    secret: resolveSecret(config),
+    logger,
+  });
+  const server = await listen(createApp(deps), config);
+  logger.info({ port: portOf(server, config) }, 'listening');
+  const stop = stopOnSignals(logger, DRAIN_MS + 5_000, async () => {
+    const drained = await drain(server, DRAIN_MS);
+    await deps.db.destroy();
+    return drained;
+  });
+  // The primary holds the port: without it, no request can reach this worker any more.
+  process.once('disconnect', () => stop('primary gone'));
+}
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'draining requests, then stopping');
-    clearInterval(housekeeping);
-    server.close(() => {
-      void deps.db
-        .destroy()
-        .then(() => database.close())
-        .then(() => process.exit(0))
-        .catch((err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        });
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 15_000).unref();
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  if (cluster.isWorker)
+    return serveAsWorker(config, logger.child({ pid: process.pid, worker: cluster.worker?.id }));
+
+  const started = Date.now();
+  const log = config.WEB_CONCURRENCY > 1 ? logger.child({ pid: process.pid }) : logger;
+  const database = await openDatabase(config, (message) => log.debug({ postgres: message }));
+  if (database.dataDir) log.info({ dataDir: database.dataDir }, 'using the embedded PostgreSQL');
+  const secret = resolveSecret(config);
+  const deps = buildDeps({ databaseUrl: database.url, config, secret, logger: log });
+  await prepare(deps, config, log);
+  const stopHousekeeping = startHousekeeping(deps, log);
+  const closeDatabase = async () => {
+    await deps.db.destroy();
+    await database.close();
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+
+  if (config.WEB_CONCURRENCY === 1) {
+    const server = await listen(createApp(deps), config);
+    announce(config, log, started, portOf(server, config));
+    stopOnSignals(log, DRAIN_MS + 10_000, async () => {
+      stopHousekeeping();
+      const drained = await drain(server, DRAIN_MS);
+      await closeDatabase();
+      return drained;
+    });
+    return;
+  }
+
+  // The embedded PostgreSQL, migrations, the seed and housekeeping stay here, once; the workers
+  // only serve HTTP, and the database stops after the last of them has drained.
+  const workers = startWorkers({
+    count: config.WEB_CONCURRENCY,
+    env: { DATABASE_URL: database.url, SESSION_SECRET: secret },
+    logger: log,
+    onListening: (port) => announce(config, log, started, port),
+    onFailure: (reason) => {
+      log.fatal({ reason }, 'the workers could not start');
+      stop('workers failed', 1);
+    },
+  });
+  const stop = stopOnSignals(log, DRAIN_MS + 20_000, async () => {
+    stopHousekeeping();
+    const clean = await workers.stop(DRAIN_MS + 10_000);
+    await closeDatabase();
+    return clean;
+  });
 }
 
 main().catch((error: unknown) => {

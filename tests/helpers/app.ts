@@ -31,11 +31,9 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The app on a fresh database of its own, cloned from the migrated, seeded template. */
-export async function createTestApp(settings: Partial<AppSettings> = {}): Promise<TestApp> {
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`create database ${name} template ${TEMPLATE_DATABASE}`));
-  const db = createDb(`${inject('pgServerUrl')}/${name}`, 5);
+/** The app on a database, with a pool, logs and caches of its own; `close` also runs `after`. */
+function appOn(url: string, settings: AppSettings, after: () => Promise<unknown>): TestApp {
+  const db = createDb(url, 5);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -44,7 +42,7 @@ export async function createTestApp(settings: Partial<AppSettings> = {}): Promis
     },
   });
   const logger = pino({ level: 'info' }, sink);
-  const deps = depsFromDb(db, { logger, draftTtlHours: 24, settings: testSettings(settings) });
+  const deps = depsFromDb(db, { logger, draftTtlHours: 24, settings });
   translations ??= createTranslations(PATHS.locales);
   return {
     app: createApp(deps, translations),
@@ -53,7 +51,25 @@ export async function createTestApp(settings: Partial<AppSettings> = {}): Promis
     logs,
     async close() {
       await db.destroy();
-      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+      await after();
     },
   };
+}
+
+/** The app on a fresh database of its own, cloned from the migrated, seeded template. */
+export async function createTestApp(settings: Partial<AppSettings> = {}): Promise<TestApp> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`create database ${name} template ${TEMPLATE_DATABASE}`));
+  return appOn(`${inject('pgServerUrl')}/${name}`, testSettings(settings), () =>
+    admin((client) => client.query(`drop database if exists ${name} with (force)`)),
+  );
+}
+
+/**
+ * A second app process beside `first`: the same database and settings (unless overridden), but
+ * a pool, logs and in-memory caches of its own. Close it before `first`, which drops the database.
+ */
+export function createTestAppBeside(first: TestApp, settings: Partial<AppSettings> = {}): TestApp {
+  const url = (first.db.client.config.connection as { connectionString: string }).connectionString;
+  return appOn(url, { ...first.deps.settings, ...settings }, async () => {});
 }
