@@ -93,7 +93,7 @@ export const PAGES: Record<string, string> = {
   byCountry: 'country_of_residence',
 };
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -114,37 +114,57 @@ function percentile(sorted: Float64Array, p: number): number {
   return Math.round((sorted[Math.max(0, at)] as number) * 10) / 10;
 }
 
+/** Summarises response times (ms) seen over `durationSeconds`. */
+export function summarise(
+  times: number[],
+  durationSeconds: number,
+  failures: { errors: number; non2xx: number } = { errors: 0, non2xx: 0 },
+): Latencies {
+  const sorted = Float64Array.from(times).sort();
+  return {
+    requests: times.length,
+    requestsPerSecond:
+      durationSeconds > 0 ? Math.round((times.length / durationSeconds) * 10) / 10 : 0,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: percentile(sorted, 100),
+    ...failures,
+  };
+}
+
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  cookie?: string;
+  method?: 'GET' | 'POST';
+  /** A form body (application/x-www-form-urlencoded), for POST. */
+  form?: string;
+}
+
 /** Loads one URL with autocannon and summarises every response time it saw. */
-export async function load(
-  url: string,
-  options: { connections: number; seconds: number; cookie: string },
-): Promise<Latencies> {
+export async function load(url: string, options: LoadOptions): Promise<Latencies> {
   const times: number[] = [];
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   const instance = autocannon({
     url,
     connections: options.connections,
     duration: options.seconds,
-    headers: { cookie: options.cookie },
+    method: options.method ?? 'GET',
+    headers,
+    body: options.form,
   });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
     times.push(ms),
   );
   const result = await instance;
-  const sorted = Float64Array.from(times).sort();
-  return {
-    requests: times.length,
-    requestsPerSecond: Math.round((times.length / result.duration) * 10) / 10,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: percentile(sorted, 100),
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
+  return summarise(times, result.duration, { errors: result.errors, non2xx: result.non2xx });
 }
 
 /** Signs in through the form, as a browser would; returns the cookies to send. */
-async function signIn(base: string): Promise<string> {
+export async function signIn(base: string): Promise<string> {
   const page = await fetch(`${base}/admin/sign-in`);
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
@@ -170,12 +190,13 @@ async function signIn(base: string): Promise<string> {
 }
 
 /** The app as `npm start` runs it, in production mode, on the given database. */
-async function startApp(
+export async function startApp(
   databaseUrl: string,
-  nodeArgs: string[],
+  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'src/server.ts'], {
+  const args = ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/server.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -187,15 +208,22 @@ async function startApp(
       SESSION_SECRET: randomBytes(24).toString('base64url'),
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
   });
   const base = `http://127.0.0.1:${port}`;
+  await waitUntilServing(child, `${base}/healthz`, 'the app');
+  return { base, child };
+}
+
+/** Polls `url` until it answers 2xx; fails when the child exits first or after 30 s. */
+export async function waitUntilServing(child: ChildProcess, url: string, name: string) {
   for (let tries = 0; ; tries++) {
-    if (child.exitCode !== null) throw new Error(`the app stopped with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} stopped with code ${child.exitCode}`);
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return { base, child };
+      if ((await fetch(url)).ok) return;
     } catch {
-      if (tries > 300) throw new Error('the app did not start within 30 s');
+      if (tries > 300) throw new Error(`${name} did not start within 30 s`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -209,17 +237,16 @@ function peakRssMb(pid: number | undefined): number {
   return kb ? Math.round(Number(kb) / 1024) : 0;
 }
 
-async function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+export async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');
   await exited;
 }
 
-/** Stores simulated responses until the demo has `count`, then folds them; times both. */
-async function fill(db: Db, options: BenchResultsOptions) {
-  const log = options.log ?? (() => {});
-  const deps = depsFromDb(db, {
+/** The app's services on the bench's own connection, for seeding and simulating. */
+function benchDeps(db: Db) {
+  return depsFromDb(db, {
     logger: pino({ level: 'silent' }),
     draftTtlHours: 24,
     settings: {
@@ -231,6 +258,11 @@ async function fill(db: Db, options: BenchResultsOptions) {
       rateLimits: { postsPerMinute: 120, submitsPer10Minutes: 60 },
     },
   });
+}
+
+/** Seeds the demo questionnaire and the administrator who reads its results (once). */
+export async function seedDemo(db: Db): Promise<void> {
+  const deps = benchDeps(db);
   await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
   if ((await deps.repositories.accounts.count()) === 0)
     await deps.accounts.createWithPassword({
@@ -239,11 +271,37 @@ async function fill(db: Db, options: BenchResultsOptions) {
       countries: [],
       password: PASSWORD,
     });
+}
+
+/** Responses stored for the demo questionnaire, folded or not. */
+export async function storedResponses(db: Db): Promise<number> {
   const [{ stored }] = (await db('responses as r')
     .join('questionnaires as q', 'q.id', 'r.questionnaire_id')
     .where('q.slug', DEMO_SLUG)
     .count({ stored: '*' })) as [{ stored: string }];
-  const missing = options.count - Number(stored);
+  return Number(stored);
+}
+
+export interface Fill {
+  /** Seconds to store the simulated responses (null when there were enough already). */
+  simulateSeconds: number | null;
+  /** How many were simulated. */
+  missing: number;
+  foldSeconds: number;
+}
+
+/**
+ * Stores simulated responses until the demo has `count`, then folds every pending response
+ * into the aggregates; times both.
+ */
+export async function topUp(
+  db: Db,
+  options: { count: number; seed: number; log?: (message: string) => void },
+): Promise<Fill> {
+  const log = options.log ?? (() => {});
+  const deps = benchDeps(db);
+  const stored = await storedResponses(db);
+  const missing = Math.max(0, options.count - stored);
   let simulateSeconds: number | null = null;
   if (missing > 0) {
     log(`simulating ${missing} responses`);
@@ -251,7 +309,7 @@ async function fill(db: Db, options: BenchResultsOptions) {
     let shown = 0;
     const result = await simulationService(deps.repositories).simulate(DEMO_SLUG, {
       count: missing,
-      seed: options.seed + Number(stored),
+      seed: options.seed + stored,
       now: new Date(),
       onProgress(done) {
         if (done - shown < missing / 10 && done < missing) return;
@@ -271,13 +329,58 @@ async function fill(db: Db, options: BenchResultsOptions) {
   return { simulateSeconds, missing, foldSeconds };
 }
 
-export async function benchResults(options: BenchResultsOptions): Promise<BenchResultsReport> {
-  const log = options.log ?? (() => {});
-  const folder = options.reuse
-    ? resolve(options.reuse)
-    : mkdtempSync(join(tmpdir(), 'consulta-bench-'));
+/** Stores simulated responses until the demo has `count`, then folds them; times both. */
+async function fill(db: Db, options: BenchResultsOptions): Promise<Fill> {
+  await seedDemo(db);
+  return topUp(db, options);
+}
+
+/**
+ * One page of a signed-in reader: its first view (nothing cached yet), then `seconds` of load
+ * with one client and `seconds` with `connections` clients.
+ */
+export async function measurePage(
+  base: string,
+  name: string,
+  path: string,
+  options: { cookie: string; seconds: number; connections: number; log: (m: string) => void },
+): Promise<PageReport> {
+  const url = `${base}${path}`;
+  const first = performance.now();
+  const res = await fetch(url, { headers: { cookie: options.cookie } });
+  const firstMs = Math.round((performance.now() - first) * 10) / 10;
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+  await res.text();
+  options.log(`${name}: first view ${firstMs} ms; loading for ${options.seconds} s twice`);
+  const { cookie, seconds } = options;
+  const sequential = await load(url, { connections: 1, seconds, cookie });
+  const loaded = await load(url, { connections: options.connections, seconds, cookie });
+  return { path, firstMs, sequential, loaded };
+}
+
+export function machine(): BenchResultsReport['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+/** A fresh temporary folder for the cluster, or the reused one; readable by the postgres user. */
+export function clusterFolder(reuse: string | undefined): string {
+  const folder = reuse ? resolve(reuse) : mkdtempSync(join(tmpdir(), 'consulta-bench-'));
   mkdirSync(folder, { recursive: true });
   chmodSync(folder, 0o755);
+  return folder;
+}
+
+export const resultsPath = (by: string) =>
+  `/admin/questionnaires/${DEMO_SLUG}/results${by ? `?by=${encodeURIComponent(by)}` : ''}`;
+
+export async function benchResults(options: BenchResultsOptions): Promise<BenchResultsReport> {
+  const log = options.log ?? (() => {});
+  const folder = clusterFolder(options.reuse);
   log(`starting PostgreSQL in ${folder}`);
   const database = await startEmbeddedPostgres({
     dir: join(folder, 'pg'),
@@ -297,36 +400,21 @@ export async function benchResults(options: BenchResultsOptions): Promise<BenchR
       )
     ).rows as { responses: string; answers: string; bytes: string }[];
     log(`starting the app`);
-    const started = await startApp(database.url, options.nodeArgs ?? []);
+    const started = await startApp(database.url, { nodeArgs: options.nodeArgs ?? [] });
     app = started.child;
     const cookie = await signIn(started.base);
     const pages: Record<string, PageReport> = {};
-    for (const [name, by] of Object.entries(PAGES)) {
-      const path = `/admin/questionnaires/${DEMO_SLUG}/results${by ? `?by=${encodeURIComponent(by)}` : ''}`;
-      const url = `${started.base}${path}`;
-      const first = performance.now();
-      const res = await fetch(url, { headers: { cookie } });
-      const firstMs = Math.round((performance.now() - first) * 10) / 10;
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-      await res.text();
-      log(`${name}: first view ${firstMs} ms; loading for ${options.seconds} s twice`);
-      const sequential = await load(url, { connections: 1, seconds: options.seconds, cookie });
-      const loaded = await load(url, {
-        connections: options.connections,
-        seconds: options.seconds,
+    for (const [name, by] of Object.entries(PAGES))
+      pages[name] = await measurePage(started.base, name, resultsPath(by), {
         cookie,
+        seconds: options.seconds,
+        connections: options.connections,
+        log,
       });
-      pages[name] = { path, firstMs, sequential, loaded };
-    }
     const appPeakRssMb = peakRssMb(app.pid);
     return {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? '',
-        memoryGb: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       responses: Number(sizes?.responses),
       answers: Number(sizes?.answers),
       seed: options.seed,

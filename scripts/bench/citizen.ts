@@ -1,0 +1,133 @@
+/**
+ * A virtual citizen for `npm run bench`: a cookie jar over fetch (keep-alive), reading the CSRF
+ * token from the pages it gets, answering the demo questionnaire as tests/helpers/citizen.ts
+ * does, in English.
+ */
+import { DEMO_SLUG } from '../../src/paths.js';
+import { DEMO_ANSWERS, type Fields } from '../../tests/helpers/demo-answers.js';
+
+export const JOURNEY = `/en/q/${DEMO_SLUG}`;
+export const SUBMIT_PATH = `${JOURNEY}/submit`;
+export const THANK_YOU_PATH = `${JOURNEY}/done`;
+
+/** Requests of one whole journey: start page, start, a GET and a POST per section, check,
+ * submit, thank-you page. */
+export const REQUESTS_PER_JOURNEY = 2 + 2 * DEMO_ANSWERS.length + 3;
+
+/** No request of the bench waits longer than this. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface Page {
+  status: number;
+  location: string;
+  html: string;
+}
+
+export class JourneyError extends Error {}
+
+function encodeForm(fields: Fields): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
+  return params.toString();
+}
+
+/** Whether a response to the final submit is the acknowledgement: a 303 to the thank-you page. */
+export const acknowledged = (status: number, location: string | undefined) =>
+  status === 303 && location === THANK_YOU_PATH;
+
+export class VirtualCitizen {
+  private readonly jar = new Map<string, string>();
+  csrf = '';
+
+  constructor(private readonly base: string) {}
+
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** The body of the final submit, with this citizen's CSRF token. */
+  get submitForm(): string {
+    return encodeForm({ _csrf: this.csrf });
+  }
+
+  private keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const expires = attributes.find((a) => /^\s*expires=/i.test(a))?.split('=')[1];
+      const gone =
+        attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+        (expires !== undefined && Date.parse(expires) <= Date.now());
+      if (gone) this.jar.delete(name);
+      else this.jar.set(name, pair.slice(at + 1));
+    }
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Page> {
+    const res = await fetch(`${this.base}${path}`, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
+    });
+    this.keep(res);
+    const html = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.csrf = token;
+    return { status: res.status, location: res.headers.get('location') ?? '', html };
+  }
+
+  get(path: string): Promise<Page> {
+    return this.send(path, { method: 'GET' });
+  }
+
+  post(path: string, fields: Fields = {}): Promise<Page> {
+    return this.send(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: encodeForm({ _csrf: this.csrf, ...fields }),
+    });
+  }
+
+  private async expect(page: Promise<Page>, status: number, what: string): Promise<Page> {
+    const got = await page;
+    if (got.status !== status)
+      throw new JourneyError(`${what} answered ${got.status} (expected ${status})`);
+    return got;
+  }
+
+  /** Opens the start page and presses "Start now": the citizen now has a draft. */
+  async begin(): Promise<string> {
+    await this.expect(this.get(JOURNEY), 200, 'the start page');
+    const started = await this.expect(this.post(`${JOURNEY}/start`), 303, 'start');
+    return started.location;
+  }
+
+  /**
+   * Answers every section with the demo answers, loading each first unless told not to (a
+   * citizen's CSRF token is the same on every page); ends on the check page.
+   */
+  async answerAll(options: { viewSections: boolean } = { viewSections: true }): Promise<void> {
+    for (const [i, fields] of DEMO_ANSWERS.entries()) {
+      const path = `${JOURNEY}/s/${i + 1}`;
+      if (options.viewSections) await this.expect(this.get(path), 200, `section ${i + 1}`);
+      await this.expect(this.post(path, { ...fields, action: 'next' }), 303, `section ${i + 1}`);
+    }
+    await this.expect(this.get(`${JOURNEY}/check`), 200, 'the check page');
+  }
+
+  /** Presses "Submit" on the check page; true when the response was acknowledged. */
+  async submit(): Promise<boolean> {
+    const page = await this.post(SUBMIT_PATH);
+    return acknowledged(page.status, page.location);
+  }
+
+  /** The thank-you page, which must show the receipt code. */
+  async thanks(): Promise<void> {
+    const page = await this.expect(this.get(THANK_YOU_PATH), 200, 'the thank-you page');
+    if (!/id="receipt-code"/.test(page.html))
+      throw new JourneyError('no receipt code on the thank-you page');
+  }
+}
