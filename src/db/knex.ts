@@ -3,11 +3,21 @@ import { migrationSource } from './migrations.js';
 
 export type Db = Knex;
 
+/**
+ * How long a query waits for a pooled connection before failing (knex waits a minute by default).
+ * A refused connection fails at once; this bounds the other outages, a server that accepts but
+ * never answers or a pool whose every connection hangs, so the citizen gets the "try again" page
+ * (503) in seconds rather than a page that never comes. Under load a query waits milliseconds for
+ * a connection; five seconds of waiting means the database cannot keep up, and a 503 is right.
+ */
+export const ACQUIRE_TIMEOUT_MS = 5_000;
+
 export function createDb(url: string, poolMax = 10): Db {
   return knexFactory({
     client: 'pg',
     connection: { connectionString: url, application_name: 'consulta' },
     pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });
 }

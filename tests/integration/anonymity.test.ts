@@ -80,6 +80,8 @@ describe('anonymity by construction', () => {
       .orderBy(['table_name', 'column_name']);
     const names = columns.map((c) => `${c.table_name}.${c.column_name}`);
     expect(names).toEqual([
+      // Whether the answer is the citizen's own words (a free-text question): never counted.
+      'answers.free_text',
       'answers.item',
       'answers.ordinal',
       'answers.question_key',
@@ -224,5 +226,21 @@ describe('anonymity by construction', () => {
       expect(cookie).toMatch(/SameSite=Lax/);
       expect(cookie).not.toMatch(/Expires|Max-Age/);
     }
+  });
+});
+
+describe('errors that are logged', () => {
+  // knex's PostgreSQL dialect puts the statement into an error's message with its numbered
+  // placeholders ($1), not the values bound to them, which can be a citizen's answers.
+  it('name a failed statement with its placeholders, never the answers bound to it', async () => {
+    const answer = 'my very own answer 4711';
+    const error = (await t
+      .db('answers')
+      .where('no_such_column', answer)
+      .first()
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/no_such_column/);
+    expect(error.message).not.toContain(answer);
   });
 });

@@ -6,6 +6,7 @@ import { BadInputError, NotFoundError, NotOpenError } from '../../services/error
 import { resolveText } from '../../domain/questionnaire/text.js';
 import { isLanguageCode, type LanguageCode } from '../../domain/languages.js';
 import { HttpError } from '../errors.js';
+import { logUnreachable, unavailable, unreachableDatabase } from '../unavailable.js';
 
 interface BodyParserError {
   type?: string;
@@ -28,16 +29,16 @@ function classify(error: unknown): { status: number; problem: string } {
   ) {
     return { status: parserError.status, problem: 'badRequest' };
   }
-  const code = (error as { code?: string })?.code;
-  if (
-    code === 'ECONNREFUSED' ||
-    code === '57P01' ||
-    code === '57P03' ||
-    /Knex: Timeout acquiring/.test(String((error as Error)?.message))
-  ) {
-    return { status: 503, problem: 'unavailable' };
-  }
   return { status: 500, problem: 'server' };
+}
+
+/**
+ * A page read (GET) can simply be asked for again: its own address, when it is one of ours
+ * ("//host" would leave the site).
+ */
+function retryHref(req: Request): string | undefined {
+  const url = req.originalUrl;
+  return req.method === 'GET' && url.startsWith('/') && !url.startsWith('//') ? url : undefined;
 }
 
 export function notFound(_req: Request, res: Response) {
@@ -46,9 +47,9 @@ export function notFound(_req: Request, res: Response) {
 
 /** The one error path: log with the request id, render a localised page, never a stack trace. */
 export function errorHandler(logger: Logger) {
-  return (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (error instanceof NotFoundError) return notFound(_req, res);
+    if (error instanceof NotFoundError) return notFound(req, res);
     if (error instanceof NotOpenError) {
       const lang = res.locals.lang as LanguageCode;
       const fallback = isLanguageCode(error.defaultLanguage) ? error.defaultLanguage : lang;
@@ -59,6 +60,11 @@ export function errorHandler(logger: Logger) {
         state: error.state,
         resultsOf: error.links.resultsOf,
       });
+    }
+    const reason = unreachableDatabase(error);
+    if (reason !== undefined) {
+      logUnreachable(logger, res, reason);
+      return unavailable(res).render('errors/unavailable', { retry: retryHref(req) });
     }
     const { status, problem } = classify(error);
     if (status >= 500)

@@ -4,6 +4,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { PgRateLimitStore } from '../../db/rate-limits.js';
 import type { Db } from '../../db/knex.js';
 import { tooMany } from '../errors.js';
+import { unreachableDatabase } from '../unavailable.js';
 
 /**
  * A limiter shared by all app processes through PostgreSQL. The key is a keyed hash of the
@@ -20,7 +21,7 @@ export function sharedRateLimit(options: {
   /** What to count by; the client address when absent. */
   key?: (req: Request) => string;
 }) {
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: options.windowMs,
     limit: options.limit,
     standardHeaders: 'draft-8',
@@ -33,4 +34,11 @@ export function sharedRateLimit(options: {
         .digest('base64url'),
     handler: (_req: Request, _res: Response, next: NextFunction) => next(tooMany()),
   });
+  // When PostgreSQL cannot be reached, the request goes on unlimited: its handler needs the same
+  // database, meets the same outage and answers 503 in its own way (a citizen's section comes
+  // back with what they typed), which a refusal here would prevent. Other store errors stop it.
+  return (req: Request, res: Response, next: NextFunction) =>
+    limiter(req, res, (error?: unknown) =>
+      next(error !== undefined && unreachableDatabase(error) !== undefined ? undefined : error),
+    );
 }

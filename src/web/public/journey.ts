@@ -1,21 +1,31 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   sectionFields,
   sectionFormValues,
   visibleQuestions,
   visibleSections,
+  type Answers,
 } from '../../domain/questionnaire/journey.js';
 import type { Section } from '../../domain/questionnaire/schema.js';
+import type { Question } from '../../domain/question-types/registry-schema.js';
 import type { FieldError, FormValues } from '../../domain/question-types/types.js';
 import type { Deps } from '../../deps.js';
 import type { Journey } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
+import { logUnreachable, unavailable, unreachableDatabase } from '../unavailable.js';
 import { citizenHelpers } from './citizen.js';
 import { parseEmptyForm, parseSectionForm, parseStartForm } from './forms.js';
 import { questionViews, summaryRows } from './question-view.js';
 import { contentContext, errorViews } from './view-model.js';
+import { questionsWithoutDraft, ShownVersions } from './kept-answers.js';
 
 type Draftful = Journey & { draft: NonNullable<Journey['draft']> };
+
+/** What a section page is drawn from: the version answered and the answers that decide what shows. */
+interface SectionSource {
+  questionnaire: Journey['questionnaire'];
+  answers: Answers;
+}
 
 /** The citizen's journey through one questionnaire, mounted under /:lang. */
 export function journeyRouter(deps: Deps): Router {
@@ -25,11 +35,20 @@ export function journeyRouter(deps: Deps): Router {
   const { lang, slugOf, base, draftCookie, setDraftCookie, clearDraftCookie, setFlash } =
     citizenHelpers(settings.secureCookies);
 
+  /** Each request's journey, once read: its error paths draw the page again from it. */
+  const journeys = new WeakMap<Request, Draftful>();
+  /** The version each questionnaire was last answered in, for when not even the draft can be read. */
+  const shown = new ShownVersions();
+
   /** The citizen's draft, or a redirect to the start page when there is none. */
   async function withDraft(req: Request, res: Response): Promise<Draftful | undefined> {
     const slug = slugOf(req);
     const journey = await answering.journey(slug, draftCookie(req, slug));
-    if (journey.draft) return journey as Draftful;
+    if (journey.draft) {
+      journeys.set(req, journey as Draftful);
+      shown.remember(journey.questionnaire);
+      return journey as Draftful;
+    }
     res.redirect(303, base(res, slug));
     return undefined;
   }
@@ -44,22 +63,26 @@ export function journeyRouter(deps: Deps): Router {
 
   function renderSection(
     res: Response,
-    journey: Draftful,
+    source: SectionSource,
     index: number,
     form: FormValues,
     errors: FieldError[],
+    /** The database could not be reached: nothing was saved; these questions show again (503). */
+    unsaved?: { questions: Question[] },
   ) {
-    const doc = journey.questionnaire.definition;
+    const doc = source.questionnaire.definition;
     const t = res.locals.t;
     const content = contentContext(doc, lang(res), t);
     const section = doc.sections[index] as Section;
-    const visible = visibleSections(doc, journey.draft.answers);
+    const visible = visibleSections(doc, source.answers);
     const position = visible.indexOf(index);
     const errorList = errorViews(errors, t, content);
-    res.status(errors.length > 0 ? 400 : 200).render('pages/public/section', {
+    if (unsaved) unavailable(res);
+    else res.status(errors.length > 0 ? 400 : 200);
+    res.render('pages/public/section', {
       doc,
       content,
-      slug: journey.questionnaire.slug,
+      slug: source.questionnaire.slug,
       section,
       number: index + 1,
       progress: {
@@ -68,12 +91,27 @@ export function journeyRouter(deps: Deps): Router {
       },
       isFirst: visible[0] === index,
       questions: questionViews(
-        visibleQuestions(doc, section, journey.draft.answers),
+        unsaved?.questions ?? visibleQuestions(doc, section, source.answers),
         form,
         errorList,
         content,
       ),
       errors: errorList,
+      unsaved: unsaved !== undefined,
+    });
+  }
+
+  /** The check page; `unsent` when submitting met an unreachable database (503). */
+  function renderCheck(res: Response, journey: Draftful, unsent = false) {
+    const doc = journey.questionnaire.definition;
+    const content = contentContext(doc, lang(res), res.locals.t);
+    if (unsent) unavailable(res);
+    res.render('pages/public/check', {
+      doc,
+      content,
+      slug: journey.questionnaire.slug,
+      sections: summaryRows(doc, journey.draft.answers, content),
+      unsent,
     });
   }
 
@@ -122,63 +160,112 @@ export function journeyRouter(deps: Deps): Router {
           : `${base(res, journey.questionnaire.slug)}/s/${next + 1}`,
       );
     }
-    renderSection(res, journey, index, sectionFormValues(doc, index, journey.draft.answers), []);
+    const answers = journey.draft.answers;
+    renderSection(res, { ...journey, answers }, index, sectionFormValues(doc, index, answers), []);
   });
 
-  router.post('/q/:slug/s/:n', async (req, res) => {
-    const journey = await withDraft(req, res);
-    if (!journey) return;
-    const index = sectionIndex(req, journey);
-    const section = journey.questionnaire.definition.sections[index] as Section;
-    const { form, action } = parseSectionForm(req.body, sectionFields(section));
-    const result = await answering.saveSection(journey, index, form, action);
-    const slug = journey.questionnaire.slug;
-    if (result.kind === 'invalid') return renderSection(res, journey, index, form, result.errors);
-    if (result.kind === 'saved') {
-      setFlash(res, { kind: 'resume', slug, code: result.resumeCode });
-      return res.redirect(303, `${base(res, slug)}/saved`);
+  /**
+   * When the database cannot be reached, the section comes back as the citizen sent it, with a
+   * notice that nothing was saved (503), rather than an error page that would lose what they
+   * typed. Without the journey (the draft could not be read either) it is drawn from the version
+   * last answered here, when the sent fields are that section's; otherwise the error page.
+   */
+  function keepTypedAnswers(error: unknown, req: Request, res: Response, next: NextFunction) {
+    const reason = unreachableDatabase(error);
+    if (reason === undefined || res.headersSent) return next(error);
+    const journey = journeys.get(req);
+    const questionnaire = journey?.questionnaire ?? shown.get(String(req.params.slug));
+    const index = Number(req.params.n) - 1;
+    const section = questionnaire?.definition.sections[index];
+    if (!questionnaire || !section) return next(error);
+    let form: FormValues;
+    try {
+      form = parseSectionForm(req.body, sectionFields(section)).form;
+    } catch {
+      // Fields of another version (or no form at all): the error page, as for any other page.
+      return next(error);
     }
-    if (result.kind === 'check') return res.redirect(303, `${base(res, slug)}/check`);
-    res.redirect(
-      303,
-      result.index < 0 ? base(res, slug) : `${base(res, slug)}/s/${result.index + 1}`,
-    );
-  });
+    logUnreachable(deps.logger, res, reason);
+    const doc = questionnaire.definition;
+    const answers = journey?.draft.answers ?? {};
+    const questions = journey
+      ? visibleQuestions(doc, section, answers)
+      : questionsWithoutDraft(doc, section, form);
+    renderSection(res, { questionnaire, answers }, index, form, [], { questions });
+  }
+
+  router.post(
+    '/q/:slug/s/:n',
+    async (req: Request, res: Response) => {
+      const journey = await withDraft(req, res);
+      if (!journey) return;
+      const index = sectionIndex(req, journey);
+      const section = journey.questionnaire.definition.sections[index] as Section;
+      const { form, action } = parseSectionForm(req.body, sectionFields(section));
+      const result = await answering.saveSection(journey, index, form, action);
+      const slug = journey.questionnaire.slug;
+      if (result.kind === 'invalid') {
+        const answers = journey.draft.answers;
+        return renderSection(res, { ...journey, answers }, index, form, result.errors);
+      }
+      if (result.kind === 'saved') {
+        setFlash(res, { kind: 'resume', slug, code: result.resumeCode });
+        return res.redirect(303, `${base(res, slug)}/saved`);
+      }
+      if (result.kind === 'check') return res.redirect(303, `${base(res, slug)}/check`);
+      res.redirect(
+        303,
+        result.index < 0 ? base(res, slug) : `${base(res, slug)}/s/${result.index + 1}`,
+      );
+    },
+    keepTypedAnswers,
+  );
 
   router.get('/q/:slug/check', async (req, res) => {
     const journey = await withDraft(req, res);
-    if (!journey) return;
-    const doc = journey.questionnaire.definition;
-    const content = contentContext(doc, lang(res), res.locals.t);
-    res.render('pages/public/check', {
-      doc,
-      content,
-      slug: journey.questionnaire.slug,
-      sections: summaryRows(doc, journey.draft.answers, content),
-    });
+    if (journey) renderCheck(res, journey);
   });
 
-  router.post('/q/:slug/submit', async (req, res) => {
-    parseEmptyForm(req.body);
-    const journey = await withDraft(req, res);
-    if (!journey) return;
-    const slug = journey.questionnaire.slug;
-    const result = await answering.submit(journey, lang(res));
-    if (result.kind === 'incomplete')
-      return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
-    if (result.kind === 'code-used') {
-      // Nothing was stored; the draft is kept as it was.
-      const doc = journey.questionnaire.definition;
-      return res.status(409).render('pages/public/code-used', {
-        doc,
-        slug,
-        content: contentContext(doc, lang(res), res.locals.t),
-      });
-    }
-    clearDraftCookie(res, slug);
-    setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
-    res.redirect(303, `${base(res, slug)}/done`);
-  });
+  /**
+   * When the database cannot be reached at submission, nothing was stored: the response, its
+   * answers and the draft's deletion are one transaction, and the receipt is given only after it
+   * committed. The draft is kept, so the check page comes back with a notice (503); when even
+   * the draft could not be read, a page with the button that sends it again.
+   */
+  function keepDraftToSend(error: unknown, req: Request, res: Response, next: NextFunction) {
+    const reason = unreachableDatabase(error);
+    if (reason === undefined || res.headersSent) return next(error);
+    logUnreachable(deps.logger, res, reason);
+    const journey = journeys.get(req);
+    if (journey) return renderCheck(res, journey, true);
+    unavailable(res).render('pages/public/not-sent', { slug: slugOf(req) });
+  }
+
+  router.post(
+    '/q/:slug/submit',
+    async (req: Request, res: Response) => {
+      parseEmptyForm(req.body);
+      const journey = await withDraft(req, res);
+      if (!journey) return;
+      const slug = journey.questionnaire.slug;
+      const result = await answering.submit(journey, lang(res));
+      if (result.kind === 'incomplete')
+        return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
+      if (result.kind === 'code-used') {
+        // Nothing was stored; the draft is kept as it was.
+        const doc = journey.questionnaire.definition;
+        return res.status(409).render('pages/public/code-used', {
+          doc,
+          slug,
+          content: contentContext(doc, lang(res), res.locals.t),
+        });
+      }
+      clearDraftCookie(res, slug);
+      setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
+      res.redirect(303, `${base(res, slug)}/done`);
+    },
+    keepDraftToSend,
+  );
 
   return router;
 }
