@@ -244,7 +244,9 @@ describe('free-text answers, for the coordinators of the questionnaire’s count
     const pages = reads.filter((q) => /order by/.test(q.sql));
     expect(pages).toHaveLength(2);
     for (const page of pages)
-      expect(await plan(page)).toMatch(/Index Scan.* using answers_free_text_position_idx on answers/);
+      expect(await plan(page)).toMatch(
+        /Index Scan.* using answers_free_text_position_idx on answers/,
+      );
     const count = reads.filter((q) => /count\(\*\)/.test(q.sql)).at(-1);
     expect(await plan(count!)).toMatch(/Index Only Scan using \w+ on answers a\b/);
   });
