@@ -26,6 +26,7 @@ import { createDb, migrateLatest, type Db } from '../src/db/knex.js';
 import { depsFromDb } from '../src/deps.js';
 import { DEMO_SLUG, PATHS, ROOT } from '../src/paths.js';
 import { simulationService } from '../src/services/simulation.js';
+import { CookieJar, csrfTokenIn } from '../tests/helpers/cookie-jar.js';
 
 export interface BenchResultsOptions {
   count: number;
@@ -166,18 +167,11 @@ export async function load(url: string, options: LoadOptions): Promise<Latencies
 /** Signs in through the form, as a browser would; returns the cookies to send. */
 export async function signIn(base: string): Promise<string> {
   const page = await fetch(`${base}/admin/sign-in`);
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = (pair as string).split('=');
-      jar.set(name as string, value.join('='));
-    }
-  };
-  keep(page);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  const jar = new CookieJar();
+  jar.keep(page.headers.getSetCookie());
+  const csrf = csrfTokenIn(await page.text());
   if (!csrf) throw new Error('no CSRF token on the sign-in page');
-  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  const cookie = () => jar.header();
   const res = await fetch(`${base}/admin/sign-in`, {
     method: 'POST',
     redirect: 'manual',
@@ -185,7 +179,7 @@ export async function signIn(base: string): Promise<string> {
     body: new URLSearchParams({ _csrf: csrf, email: EMAIL, password: PASSWORD }).toString(),
   });
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
-  keep(res);
+  jar.keep(res.headers.getSetCookie());
   return cookie();
 }
 

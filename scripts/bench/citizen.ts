@@ -4,6 +4,8 @@
  * does, in English.
  */
 import { DEMO_SLUG } from '../../src/paths.js';
+import { encodeForm } from '../../tests/helpers/citizen.js';
+import { CookieJar, csrfTokenIn } from '../../tests/helpers/cookie-jar.js';
 import { DEMO_ANSWERS, type Fields } from '../../tests/helpers/demo-answers.js';
 
 export const JOURNEY = `/en/q/${DEMO_SLUG}`;
@@ -25,44 +27,23 @@ export interface Page {
 
 export class JourneyError extends Error {}
 
-function encodeForm(fields: Fields): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields))
-    for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
-  return params.toString();
-}
-
 /** Whether a response to the final submit is the acknowledgement: a 303 to the thank-you page. */
 export const acknowledged = (status: number, location: string | undefined) =>
   status === 303 && location === THANK_YOU_PATH;
 
 export class VirtualCitizen {
-  private readonly jar = new Map<string, string>();
+  private readonly jar = new CookieJar();
   csrf = '';
 
   constructor(private readonly base: string) {}
 
   get cookie(): string {
-    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    return this.jar.header();
   }
 
   /** The body of the final submit, with this citizen's CSRF token. */
   get submitForm(): string {
     return encodeForm({ _csrf: this.csrf });
-  }
-
-  private keep(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const expires = attributes.find((a) => /^\s*expires=/i.test(a))?.split('=')[1];
-      const gone =
-        attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
-        (expires !== undefined && Date.parse(expires) <= Date.now());
-      if (gone) this.jar.delete(name);
-      else this.jar.set(name, pair.slice(at + 1));
-    }
   }
 
   private async send(path: string, init: RequestInit): Promise<Page> {
@@ -72,10 +53,9 @@ export class VirtualCitizen {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
     });
-    this.keep(res);
+    this.jar.keep(res.headers.getSetCookie());
     const html = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (token) this.csrf = token;
+    this.csrf = csrfTokenIn(html) ?? this.csrf;
     return { status: res.status, location: res.headers.get('location') ?? '', html };
   }
 

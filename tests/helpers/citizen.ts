@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import { csrfTokenIn } from './cookie-jar.js';
 import { DEMO, DEMO_ANSWERS, type Fields } from './demo-answers.js';
 
 export { DEMO, DEMO_ANSWERS, type Fields };
@@ -28,8 +29,7 @@ export class Citizen {
   async get(path: string) {
     const res = await this.agent.get(path).set(this.headers);
     this.html = res.text ?? '';
-    const token = /name="_csrf" value="([^"]+)"/.exec(this.html);
-    if (token) this.csrf = token[1] as string;
+    this.csrf = csrfTokenIn(this.html) ?? this.csrf;
     return res;
   }
 

@@ -1,5 +1,6 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { encodeForm, type Fields } from './citizen.js';
+import { CookieJar, csrfTokenIn } from './cookie-jar.js';
 
 export interface Reply {
   status: number;
@@ -39,7 +40,7 @@ export function exchange(
 export class HttpBrowser {
   csrf = '';
   html = '';
-  private readonly cookies = new Map<string, string>();
+  private readonly jar = new CookieJar();
   private turn: number;
 
   constructor(
@@ -53,7 +54,7 @@ export class HttpBrowser {
 
   /** The Cookie header this browser sends. */
   cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    return this.jar.header();
   }
 
   get(path: string): Promise<Reply> {
@@ -70,24 +71,9 @@ export class HttpBrowser {
     const headers: Record<string, string> = { ...this.headers, cookie: this.cookieHeader() };
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const reply = await exchange(origin, method, path, headers, body);
-    for (const line of reply.headers['set-cookie'] ?? []) this.keep(line);
+    this.jar.keep(reply.headers['set-cookie'] ?? []);
     this.html = reply.text;
-    const token = /name="_csrf" value="([^"]+)"/.exec(this.html);
-    if (token) this.csrf = token[1] as string;
+    this.csrf = csrfTokenIn(this.html) ?? this.csrf;
     return reply;
-  }
-
-  /** Every cookie of this app has the path `/`, so a name is enough to tell them apart. */
-  private keep(setCookie: string): void {
-    const [pair = '', ...attributes] = setCookie.split(';').map((part) => part.trim());
-    const at = pair.indexOf('=');
-    const name = pair.slice(0, at);
-    const expires = attributes.find((a) => /^expires=/i.test(a))?.slice('expires='.length);
-    const maxAge = attributes.find((a) => /^max-age=/i.test(a))?.slice('max-age='.length);
-    const gone =
-      (maxAge !== undefined && Number(maxAge) <= 0) ||
-      (expires !== undefined && Date.parse(expires) <= Date.now());
-    if (gone) this.cookies.delete(name);
-    else this.cookies.set(name, pair.slice(at + 1));
   }
 }
