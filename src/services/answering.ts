@@ -104,11 +104,20 @@ export function answeringService(deps: AnsweringDeps) {
     return { ...(await cachedVersion(versionId)), status: current.status };
   }
 
+  /**
+   * The published version last read per slug, for when the database cannot be reached: the page
+   * a citizen sent must then come back with what they typed (see lastPublished).
+   */
+  const lastRead = new Map<string, PublishedQuestionnaire>();
+
   /** The published version with its current status (read fresh: closing takes effect at once). */
   async function published(slug: string): Promise<PublishedQuestionnaire> {
     const head = await deps.questionnaires.findPublishedHead(slug);
     if (!head) throw new NotFoundError(`no questionnaire "${slug}"`);
-    return { ...head, definition: (await cachedVersion(head.versionId)).definition };
+    const found = { ...head, definition: (await cachedVersion(head.versionId)).definition };
+    if (lastRead.size > 1000 && !lastRead.has(slug)) lastRead.clear();
+    lastRead.set(slug, found);
+    return found;
   }
 
   /**
@@ -131,6 +140,14 @@ export function answeringService(deps: AnsweringDeps) {
   }
 
   return {
+    /**
+     * The published version of a questionnaire this process read last, without the database
+     * (published versions never change; its status may be stale): undefined when none was read.
+     */
+    lastPublished(slug: string): PublishedQuestionnaire | undefined {
+      return lastRead.get(slug);
+    },
+
     /** The questionnaire as a citizen arriving on its start page sees it. */
     async startPage(slug: string): Promise<PublishedQuestionnaire> {
       const questionnaire = await published(slug);

@@ -17,7 +17,7 @@ import { citizenHelpers } from './citizen.js';
 import { parseEmptyForm, parseSectionForm, parseStartForm } from './forms.js';
 import { questionViews, summaryRows } from './question-view.js';
 import { contentContext, errorViews } from './view-model.js';
-import { questionsWithoutDraft, ShownVersions } from './kept-answers.js';
+import { questionsWithoutDraft } from './kept-answers.js';
 
 type Draftful = Journey & { draft: NonNullable<Journey['draft']> };
 
@@ -37,8 +37,6 @@ export function journeyRouter(deps: Deps): Router {
 
   /** Each request's journey, once read: its error paths draw the page again from it. */
   const journeys = new WeakMap<Request, Draftful>();
-  /** The version each questionnaire was last answered in, for when not even the draft can be read. */
-  const shown = new ShownVersions();
 
   /** The citizen's draft, or a redirect to the start page when there is none. */
   async function withDraft(req: Request, res: Response): Promise<Draftful | undefined> {
@@ -46,7 +44,6 @@ export function journeyRouter(deps: Deps): Router {
     const journey = await answering.journey(slug, draftCookie(req, slug));
     if (journey.draft) {
       journeys.set(req, journey as Draftful);
-      shown.remember(journey.questionnaire);
       return journey as Draftful;
     }
     res.redirect(303, base(res, slug));
@@ -167,14 +164,16 @@ export function journeyRouter(deps: Deps): Router {
   /**
    * When the database cannot be reached, the section comes back as the citizen sent it, with a
    * notice that nothing was saved (503), rather than an error page that would lose what they
-   * typed. Without the journey (the draft could not be read either) it is drawn from the version
-   * last answered here, when the sent fields are that section's; otherwise the error page.
+   * typed. Without the journey (the draft could not be read either) it is drawn from the published
+   * version this process read last, when the sent fields are that section's; otherwise the error
+   * page.
    */
   function keepTypedAnswers(error: unknown, req: Request, res: Response, next: NextFunction) {
     const reason = unreachableDatabase(error);
     if (reason === undefined || res.headersSent) return next(error);
     const journey = journeys.get(req);
-    const questionnaire = journey?.questionnaire ?? shown.get(String(req.params.slug));
+    const questionnaire =
+      journey?.questionnaire ?? answering.lastPublished(String(req.params.slug));
     const index = Number(req.params.n) - 1;
     const section = questionnaire?.definition.sections[index];
     if (!questionnaire || !section) return next(error);
