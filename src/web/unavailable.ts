@@ -93,7 +93,7 @@ export function unavailable(res: Response): Response {
 
 /**
  * Logs the outage with the request id and the short reason only: a database error's message can
- * quote the query with its values (knex puts them in), which may be a citizen's answers.
+ * quote a value PostgreSQL refused, which may be a citizen's answer.
  */
 export function logUnreachable(logger: Logger, res: Response, reason: string): void {
   logger.error({ requestId: res.locals.requestId, reason }, 'database unreachable');
