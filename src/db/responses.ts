@@ -19,7 +19,47 @@ export interface NewResponse {
   rows: ResponseRow[];
 }
 
+/** Thrown inside a transaction to roll it back when the draft was gone. */
+const DRAFT_GONE = Symbol('draft gone');
+
+/**
+ * One statement (atomic by itself, and one round trip to the server): deletes the draft, and
+ * only when it was there inserts the response and its answers, passed as arrays.
+ */
+const INSERT_WITH_DRAFT = `with draft as (
+    delete from drafts where token_hash = ? returning 1
+  ), response as (
+    insert into responses
+      (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)
+    select ?, ?, ?, ?, ?, ?, ? from draft
+    returning questionnaire_id, id
+  ), stored_answers as (
+    insert into answers
+      (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)
+    select r.questionnaire_id, r.id, a.ordinal - 1, a.question_key, a.item, a.value, a.free_text
+    from response r,
+      unnest(?::text[], ?::text[], ?::text[], ?::boolean[])
+        with ordinality as a (question_key, item, value, free_text, ordinal)
+  )
+  select count(*)::int as stored from response`;
+
 export function responseRepository(db: Db) {
+  async function insertWithDraft(
+    r: NewResponse,
+    tokenHash: string,
+    on: Db = db,
+  ): Promise<'stored' | 'draft-gone'> {
+    const result = await on.raw<{ rows: { stored: number }[] }>(INSERT_WITH_DRAFT, [
+      tokenHash,
+      ...[r.questionnaireId, r.id, r.versionId, r.language, r.isoWeek, r.recordKey, r.receiptHash],
+      r.rows.map((row) => row.questionKey),
+      r.rows.map((row) => row.item),
+      r.rows.map((row) => row.value),
+      r.rows.map((row) => row.freeText === true),
+    ]);
+    return result.rows[0]?.stored === 1 ? 'stored' : 'draft-gone';
+  }
+
   /** Whether this database role may switch foreign-key checks off in its own transactions. */
   let mayLoadUnchecked: Promise<boolean> | undefined;
   const loadsUnchecked = () =>
@@ -29,45 +69,31 @@ export function responseRepository(db: Db) {
 
   return {
     /**
-     * Stores the response and its answers and deletes the draft, in one transaction. A draft
-     * unlocked by an access code first uses the code up; when it was used meanwhile, nothing is
-     * stored or deleted and the answer is 'code-used'. The response keeps nothing of the code.
+     * Stores the response and its answers and deletes the draft, all or nothing. Without a draft
+     * to delete (the same draft submitted twice at once, or expired and purged meanwhile),
+     * nothing is stored and the answer is 'draft-gone'. A draft unlocked by an access code first
+     * uses the code up; when it was used meanwhile, nothing is stored or deleted and the answer
+     * is 'code-used'. The response keeps nothing of the code.
      */
     async insert(
       response: NewResponse,
       draft: { tokenHash: string; accessCodeHash: string | null },
-    ): Promise<'stored' | 'code-used'> {
-      return db.transaction(async (trx) => {
-        if (
-          draft.accessCodeHash !== null &&
-          !(await useAccessCode(trx, response.questionnaireId, draft.accessCodeHash))
-        )
-          return 'code-used';
-        await trx('responses').insert({
-          questionnaire_id: response.questionnaireId,
-          id: response.id,
-          version_id: response.versionId,
-          language: response.language,
-          iso_week: response.isoWeek,
-          record_key: response.recordKey,
-          receipt_hash: response.receiptHash,
+    ): Promise<'stored' | 'code-used' | 'draft-gone'> {
+      if (draft.accessCodeHash === null) return insertWithDraft(response, draft.tokenHash);
+      const accessCodeHash = draft.accessCodeHash;
+      return db
+        .transaction(async (trx) => {
+          if (!(await useAccessCode(trx, response.questionnaireId, accessCodeHash)))
+            return 'code-used' as const;
+          // Rolls the code's use back: the same draft's other submission stored the response.
+          if ((await insertWithDraft(response, draft.tokenHash, trx)) === 'draft-gone')
+            throw DRAFT_GONE;
+          return 'stored' as const;
+        })
+        .catch((error: unknown) => {
+          if (error === DRAFT_GONE) return 'draft-gone' as const;
+          throw error;
         });
-        if (response.rows.length > 0) {
-          await trx('answers').insert(
-            response.rows.map((row, ordinal) => ({
-              questionnaire_id: response.questionnaireId,
-              response_id: response.id,
-              ordinal,
-              question_key: row.questionKey,
-              item: row.item,
-              value: row.value,
-              free_text: row.freeText === true,
-            })),
-          );
-        }
-        await trx('drafts').where('token_hash', draft.tokenHash).delete();
-        return 'stored';
-      });
     },
 
     /**

@@ -55,7 +55,9 @@ export type SubmitResult =
   | { kind: 'submitted'; receiptCode: string }
   | { kind: 'incomplete'; index: number }
   /** The draft's access code was used meanwhile (from another draft): nothing stored. */
-  | { kind: 'code-used' };
+  | { kind: 'code-used' }
+  /** The draft was submitted by another request a moment before (or expired): nothing stored. */
+  | { kind: 'draft-gone' };
 
 /** A uniformly random number in [0, 1) from 53 random bits: the record key for cell-key perturbation. */
 function randomRecordKey(): number {
@@ -285,7 +287,7 @@ export function answeringService(deps: AnsweringDeps) {
         },
         journey.draft,
       );
-      if (stored === 'code-used') return { kind: 'code-used' };
+      if (stored !== 'stored') return { kind: stored };
       if (journey.draft.accessCodeHash !== null)
         await separateCodeFromResponse(journey.questionnaire.id, journey.draft.accessCodeHash);
       return { kind: 'submitted', receiptCode };

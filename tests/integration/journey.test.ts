@@ -32,6 +32,25 @@ describe('a citizen answering the demo questionnaire', () => {
     expect(stored).toContain(long);
   });
 
+  it('stores one response when the same draft is submitted twice at once (a double click)', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.begin('en');
+    for (const [i, fields] of DEMO_ANSWERS.entries()) await citizen.answer('en', i + 1, fields);
+    const before = await responseCount();
+    const answersBefore = Number((await t.db('answers').count('* as n').first())?.n);
+    const [first, second] = await Promise.all([
+      citizen.post(`/en/q/${DEMO}/submit`),
+      citizen.post(`/en/q/${DEMO}/submit`),
+    ]);
+    const locations = [first.headers.location, second.headers.location].sort();
+    expect([first.status, second.status]).toEqual([303, 303]);
+    // One goes to the thank-you page; the other finds no draft any more: the start page.
+    expect(locations).toEqual([`/en/q/${DEMO}`, `/en/q/${DEMO}/done`]);
+    expect(await responseCount()).toBe(before + 1);
+    const answersAfter = Number((await t.db('answers').count('* as n').first())?.n);
+    expect(answersAfter - answersBefore).toBeGreaterThan(20);
+  });
+
   it('shows the progress "Section 2 of 5" in the citizen language', async () => {
     const citizen = new Citizen(t.app);
     await citizen.begin('en');

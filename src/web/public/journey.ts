@@ -250,6 +250,8 @@ export function journeyRouter(deps: Deps): Router {
       const result = await answering.submit(journey, lang(res));
       if (result.kind === 'incomplete')
         return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
+      // As for any request without a draft: the start page.
+      if (result.kind === 'draft-gone') return res.redirect(303, base(res, slug));
       if (result.kind === 'code-used') {
         // Nothing was stored; the draft is kept as it was.
         const doc = journey.questionnaire.definition;
