@@ -1,5 +1,6 @@
 import type { Answers } from '../domain/questionnaire/journey.js';
 import { addAbandonedInto } from './aggregates.js';
+import { batched } from './batch.js';
 import type { Db } from './knex.js';
 
 export interface Draft {
@@ -41,10 +42,15 @@ export function draftRepository(db: Db) {
       });
     },
 
-    async find(tokenHash: string): Promise<Draft | undefined> {
-      const row = (await live().andWhere('token_hash', tokenHash).first()) as Row | undefined;
-      return row && toDraft(row);
-    },
+    /** A live draft by its token's hash; the drafts asked for meanwhile are read together. */
+    find: batched(async (tokenHashes: string[]): Promise<(Draft | undefined)[]> => {
+      const rows = (await live().whereIn('token_hash', [...new Set(tokenHashes)])) as Row[];
+      const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+      return tokenHashes.map((hash) => {
+        const row = byHash.get(hash);
+        return row && toDraft(row);
+      });
+    }),
 
     async saveAnswers(tokenHash: string, answers: Answers): Promise<void> {
       await db('drafts')

@@ -1,9 +1,65 @@
 import type { Options, Store } from 'express-rate-limit';
+import { batched } from './batch.js';
 import type { Db } from './knex.js';
+
+interface Hit {
+  key: string;
+  /** The counter's window, for a counter that starts now. */
+  seconds: number;
+}
+
+/**
+ * Counts hits, many in one statement: each key once, with its number of hits, in the order of
+ * the keys (so that two processes lock counters in the same order and never deadlock). A counter
+ * whose window has passed starts again.
+ */
+async function countHits(db: Db, hits: Hit[]): Promise<{ hits: number; resetAt: Date }[]> {
+  const perKey = new Map<string, { seconds: number; hits: number }>();
+  for (const hit of hits) {
+    const counted = perKey.get(hit.key);
+    if (counted) counted.hits++;
+    else perKey.set(hit.key, { seconds: hit.seconds, hits: 1 });
+  }
+  const keys = [...perKey.keys()].sort();
+  const result = await db.raw<{ rows: { key: string; hits: number; reset_at: Date }[] }>(
+    `insert into rate_limits (key, hits, reset_at)
+     select key, hits, now() + make_interval(secs => seconds)
+     from unnest(?::text[], ?::int[], ?::float8[]) as counted (key, hits, seconds)
+     order by key
+     on conflict (key) do update set
+       hits = case when rate_limits.reset_at <= now() then excluded.hits
+                   else rate_limits.hits + excluded.hits end,
+       reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at
+                       else rate_limits.reset_at end
+     returning key, hits, reset_at`,
+    [keys, keys.map((k) => perKey.get(k)!.hits), keys.map((k) => perKey.get(k)!.seconds)],
+  );
+  // Each hit of a key gets its own running total, in the order the hits came.
+  const totals = new Map(result.rows.map((row) => [row.key, row]));
+  const seen = new Map<string, number>();
+  return hits.map((hit) => {
+    const row = totals.get(hit.key)!;
+    const before = seen.get(hit.key) ?? 0;
+    seen.set(hit.key, before + 1);
+    return { hits: row.hits - perKey.get(hit.key)!.hits + before + 1, resetAt: row.reset_at };
+  });
+}
+
+/** One batch of hits per database, shared by every limiter of the process (see batched). */
+const counters = new WeakMap<Db, (hit: Hit) => Promise<{ hits: number; resetAt: Date }>>();
+function countersOf(db: Db) {
+  let count = counters.get(db);
+  if (!count) {
+    count = batched((hits: Hit[]) => countHits(db, hits));
+    counters.set(db, count);
+  }
+  return count;
+}
 
 /**
  * An express-rate-limit store in PostgreSQL, so that limits hold across app processes.
  * Keys arrive already hashed (see web/middleware/rate-limit.ts); rows live for one window.
+ * Hits arriving while a statement is under way are counted together in the next one.
  */
 export class PgRateLimitStore implements Store {
   localKeys = false;
@@ -22,17 +78,11 @@ export class PgRateLimitStore implements Store {
   }
 
   async increment(key: string): Promise<{ totalHits: number; resetTime: Date }> {
-    const result = await this.db.raw<{ rows: { hits: number; reset_at: Date }[] }>(
-      `insert into rate_limits (key, hits, reset_at)
-       values (?, 1, now() + make_interval(secs => ?))
-       on conflict (key) do update set
-         hits = case when rate_limits.reset_at <= now() then 1 else rate_limits.hits + 1 end,
-         reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
-       returning hits, reset_at`,
-      [this.prefix + key, this.windowMs / 1000],
-    );
-    const row = result.rows[0]!;
-    return { totalHits: row.hits, resetTime: row.reset_at };
+    const counted = await countersOf(this.db)({
+      key: this.prefix + key,
+      seconds: this.windowMs / 1000,
+    });
+    return { totalHits: counted.hits, resetTime: counted.resetAt };
   }
 
   async decrement(key: string): Promise<void> {

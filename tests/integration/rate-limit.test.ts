@@ -35,6 +35,30 @@ describe('rate limits on submission', () => {
     expect(keys).not.toContain('198.51.100');
   });
 
+  it('count every one of many posts sent at once, which are counted together', async () => {
+    const posts = await createTestApp({
+      rateLimits: { postsPerMinute: 12, submitsPer10Minutes: 1000 },
+    });
+    try {
+      const headers = { 'X-Forwarded-For': '198.51.100.77' };
+      const citizen = new Citizen(posts.app, headers);
+      await citizen.get('/en/withdraw');
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          citizen.post('/en/withdraw', { code: 'AAAA-BBBB-CCCC-DDDD' }),
+        ),
+      );
+      const statuses = answers.map((res) => res.status).sort();
+      // Exactly the limit got through (an unknown code: 400); the other eight were refused.
+      expect(statuses.filter((s) => s === 400)).toHaveLength(12);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(8);
+      const [row] = await posts.db('rate_limits').where('key', 'like', 'posts:%').select('hits');
+      expect(row?.hits).toBe(20);
+    } finally {
+      await posts.close();
+    }
+  });
+
   it('do not count another address', async () => {
     const res = await request(t.app).get('/healthz');
     expect(res.status).toBe(200);
