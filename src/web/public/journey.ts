@@ -13,6 +13,7 @@ import type { Deps } from '../../deps.js';
 import type { Journey } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
 import { logUnreachable, unavailable, unreachableDatabase } from '../unavailable.js';
+import { pageCache } from '../page-cache.js';
 import { citizenHelpers } from './citizen.js';
 import { parseEmptyForm, parseSectionForm, parseStartForm } from './forms.js';
 import { questionViews, summaryRows } from './question-view.js';
@@ -34,6 +35,8 @@ export function journeyRouter(deps: Deps): Router {
 
   const { lang, slugOf, base, draftCookie, setDraftCookie, clearDraftCookie, setFlash } =
     citizenHelpers(settings.secureCookies);
+
+  const pages = pageCache();
 
   /** Each request's journey, once read: its error paths draw the page again from it. */
   const journeys = new WeakMap<Request, Draftful>();
@@ -58,7 +61,8 @@ export function journeyRouter(deps: Deps): Router {
     return n - 1;
   }
 
-  function renderSection(
+  /** What a section page shows: the section, its visible questions with their values and errors. */
+  function sectionView(
     res: Response,
     source: SectionSource,
     index: number,
@@ -74,9 +78,8 @@ export function journeyRouter(deps: Deps): Router {
     const visible = visibleSections(doc, source.answers);
     const position = visible.indexOf(index);
     const errorList = errorViews(errors, t, content);
-    if (unsaved) unavailable(res);
-    else res.status(errors.length > 0 ? 400 : 200);
-    res.render('pages/public/section', {
+    const questions = unsaved?.questions ?? visibleQuestions(doc, section, source.answers);
+    return {
       doc,
       content,
       slug: source.questionnaire.slug,
@@ -87,15 +90,23 @@ export function journeyRouter(deps: Deps): Router {
         total: Math.max(visible.length, 1),
       },
       isFirst: visible[0] === index,
-      questions: questionViews(
-        unsaved?.questions ?? visibleQuestions(doc, section, source.answers),
-        form,
-        errorList,
-        content,
-      ),
+      questions: questionViews(questions, form, errorList, content),
       errors: errorList,
       unsaved: unsaved !== undefined,
-    });
+    };
+  }
+
+  function renderSection(
+    res: Response,
+    source: SectionSource,
+    index: number,
+    form: FormValues,
+    errors: FieldError[],
+    unsaved?: { questions: Question[] },
+  ) {
+    if (unsaved) unavailable(res);
+    else res.status(errors.length > 0 ? 400 : 200);
+    res.render('pages/public/section', sectionView(res, source, index, form, errors, unsaved));
   }
 
   /** The check page; `unsent` when submitting met an unreachable database (503). */
@@ -116,7 +127,7 @@ export function journeyRouter(deps: Deps): Router {
   async function renderStart(res: Response, slug: string, error?: string, typed = '') {
     const questionnaire = await answering.startPage(slug);
     const doc = questionnaire.definition;
-    res.status(error ? 400 : 200).render('pages/public/start', {
+    const view = () => ({
       doc,
       slug: questionnaire.slug,
       content: contentContext(doc, lang(res), res.locals.t),
@@ -124,6 +135,8 @@ export function journeyRouter(deps: Deps): Router {
       accessCode:
         doc.mode === 'access-code' ? { error: error && res.locals.t(error), typed } : undefined,
     });
+    if (error) return res.status(400).render('pages/public/start', view());
+    await pages.send(res, questionnaire.versionId, 'pages/public/start', view);
   }
 
   router.get('/q/:slug', (req, res) => renderStart(res, slugOf(req)));
@@ -158,7 +171,19 @@ export function journeyRouter(deps: Deps): Router {
       );
     }
     const answers = journey.draft.answers;
-    renderSection(res, { ...journey, answers }, index, sectionFormValues(doc, index, answers), []);
+    const form = sectionFormValues(doc, index, answers);
+    const view = () => sectionView(res, { ...journey, answers }, index, form, []);
+    // A section the citizen has not answered yet looks the same to everybody who reached it with
+    // the same sections and questions shown.
+    if (Object.keys(form).length > 0) return res.render('pages/public/section', view());
+    const shown = visibleSections(doc, answers).join(',');
+    const questions = visibleQuestions(doc, doc.sections[index] as Section, answers);
+    await pages.send(
+      res,
+      `${journey.questionnaire.versionId}|${index}|${shown}|${questions.map((q) => q.key).join(',')}`,
+      'pages/public/section',
+      view,
+    );
   });
 
   /**
@@ -227,7 +252,7 @@ export function journeyRouter(deps: Deps): Router {
 
   /**
    * When the database cannot be reached at submission, nothing was stored: the response, its
-   * answers and the draft's deletion are one transaction, and the receipt is given only after it
+   * answers and the draft's deletion are one statement, and the receipt is given only after it
    * committed. The draft is kept, so the check page comes back with a notice (503); when even
    * the draft could not be read, a page with the button that sends it again.
    */
