@@ -16,7 +16,7 @@ import { codesRouter } from './web/public/codes.js';
 import { journeyRouter } from './web/public/journey.js';
 import { pagesRouter } from './web/public/pages.js';
 import { showCount } from './domain/disclosure.js';
-import { isLanguageCode } from './domain/languages.js';
+import { isLanguageCode, LANGUAGES } from './domain/languages.js';
 import { COOKIES, cookieOptions } from './web/cookies.js';
 
 /** Builds the Express app from its dependencies; opens nothing and reads no environment. */
@@ -27,6 +27,8 @@ export function createApp(
   const { settings } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Pages carry a CSRF token per client: an entity tag would be a hash of every page for nothing.
+  app.set('etag', false);
   app.set('trust proxy', settings.trustProxy);
   app.set('views', PATHS.views);
   app.set('view engine', 'ejs');
@@ -71,9 +73,23 @@ export function createApp(
     limit: settings.rateLimits.submitsPer10Minutes,
     skipSuccessfulRequests: true,
   });
-  app.post('/:lang/*rest', posts);
-  app.post(['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'], submits);
-  app.post('/:lang/q/:slug/start', codeFailures);
+  // Only POSTs are limited: one layer that GETs pass at once (every layer costs a path match).
+  const limits = express.Router();
+  limits.post('/:lang/*rest', posts);
+  limits.post(['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'], submits);
+  limits.post('/:lang/q/:slug/start', codeFailures);
+  app.use((req, res, next) => (req.method === 'POST' ? limits(req, res, next) : next()));
+
+  // The citizens' pages first: they are most of the traffic; the journey's first of all. The
+  // language is matched by the mount path itself, without a router nested in between.
+  const languagePrefix = new RegExp(`^/(?<lang>${LANGUAGES.map((l) => l.code).join('|')})(?=/|$)`);
+  app.use(
+    languagePrefix,
+    journeyRouter(deps),
+    codesRouter(deps),
+    pagesRouter(deps),
+    publicResultsRouter(deps),
+  );
 
   app.get('/', (req, res) => res.redirect(302, `/${requestedLanguage(req).lang ?? 'en'}/`));
   app.get('/q/:slug', async (req, res) => {
@@ -93,15 +109,6 @@ export function createApp(
     res.redirect(303, next.startsWith('/') && !next.startsWith('//') ? next : '/');
   });
   app.use('/admin', adminRouter(deps));
-
-  const localised = express.Router({ mergeParams: true });
-  localised.use(pagesRouter(deps));
-  localised.use(journeyRouter(deps));
-  localised.use(codesRouter(deps));
-  localised.use(publicResultsRouter(deps));
-  app.use('/:lang', (req, res, next) =>
-    isLanguageCode(String(req.params.lang)) ? localised(req, res, next) : next(),
-  );
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -26,7 +26,20 @@ export function hashCode(code: string): string {
   return createHash('sha256').update(`consulta:${code}`).digest('hex');
 }
 
+/**
+ * Random bytes drawn from the system in blocks: one call to it per 128 tokens rather than one
+ * each (a first visit gets a token, and a burst of first visits is what the start page meets).
+ */
+const TOKEN_BYTES = 32;
+let block = Buffer.alloc(0);
+let used = 0;
+
 /** A random opaque token for cookies (256 bits). */
 export function newToken(): string {
-  return randomBytes(32).toString('base64url');
+  if (used + TOKEN_BYTES > block.length) {
+    block = randomBytes(TOKEN_BYTES * 128);
+    used = 0;
+  }
+  used += TOKEN_BYTES;
+  return block.toString('base64url', used - TOKEN_BYTES, used);
 }

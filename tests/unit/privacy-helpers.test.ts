@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bandCoverageProblems, bandFor } from '../../src/domain/banding.js';
-import { hashCode, newCode, normaliseCode } from '../../src/domain/codes.js';
+import { hashCode, newCode, newToken, normaliseCode } from '../../src/domain/codes.js';
 import { isoWeek } from '../../src/domain/iso-week.js';
 import { redact } from '../../src/domain/redaction.js';
 import { fromAcceptLanguage } from '../../src/web/i18n.js';
@@ -199,6 +199,22 @@ describe('receipt and resume codes', () => {
 
   it('hash the same whether typed in lower case or issued in upper case, after normalising', () => {
     expect(hashCode(normaliseCode('k7qm 2xtb 9rwd h4pz')!)).toBe(hashCode('K7QM-2XTB-9RWD-H4PZ'));
+  });
+});
+
+describe('cookie tokens', () => {
+  it('are 256 random bits in base64url, never repeated across many blocks of random bytes', () => {
+    const tokens = Array.from({ length: 1000 }, newToken);
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Set(tokens).size).toBe(tokens.length);
+    // Each of the 256 bits is set in about half the tokens: no byte is left out of a block.
+    const ones = new Array<number>(256).fill(0);
+    for (const token of tokens) {
+      const bytes = Buffer.from(token, 'base64url');
+      for (let bit = 0; bit < 256; bit++) ones[bit]! += (bytes[bit >> 3]! >> (bit & 7)) & 1;
+    }
+    for (const count of ones) expect(count).toBeGreaterThan(380);
+    for (const count of ones) expect(count).toBeLessThan(620);
   });
 });
 

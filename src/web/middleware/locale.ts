@@ -43,28 +43,45 @@ export function useLanguage(res: Response, translations: Translations, lang: Lan
   res.locals.num = numberFormat(lang);
 }
 
+type Switcher = { code: LanguageCode; name: string; dir: string; href: string; current: boolean }[];
+
+function switcherFor(lang: LanguageCode, href: (code: LanguageCode) => string): Switcher {
+  return LANGUAGES.map((l) => ({
+    code: l.code,
+    name: l.name,
+    dir: l.dir,
+    href: href(l.code),
+    current: l.code === lang,
+  }));
+}
+
 /** Sets the page language, direction, translator and language switcher for every view. */
 export function locale(translations: Translations, secureCookies: boolean) {
+  // The switchers of pages with the language in their URL, by language and path: the same for
+  // every request to that page (read-only in views). Kept for the most recent paths.
+  const switchers = new Map<string, Switcher>();
   return (req: Request, res: Response, next: NextFunction) => {
     const requested = requestedLanguage(req);
     const lang = requested.lang ?? 'en';
     if (requested.fromUrl && req.cookies?.[COOKIES.lang] !== lang) {
       res.cookie(COOKIES.lang, lang, cookieOptions(secureCookies));
     }
-    const rest = requested.fromUrl ? req.path.replace(LANG_PREFIX, '') : undefined;
-    // Pages without a language in their URL (the coordinator area) switch through a cookie.
-    const here = encodeURIComponent(req.originalUrl);
     useLanguage(res, translations, lang);
-    res.locals.switcher = LANGUAGES.map((l) => ({
-      code: l.code,
-      name: l.name,
-      dir: l.dir,
-      href:
-        rest === undefined
-          ? `/language/${l.code}?next=${here}`
-          : `/${l.code}${rest === '' ? '/' : rest}`,
-      current: l.code === lang,
-    }));
+    if (!requested.fromUrl) {
+      // Pages without a language in their URL (the coordinator area) switch through a cookie.
+      const here = encodeURIComponent(req.originalUrl);
+      res.locals.switcher = switcherFor(lang, (code) => `/language/${code}?next=${here}`);
+      return next();
+    }
+    const rest = req.path.replace(LANG_PREFIX, '');
+    const key = `${lang}${req.path}`;
+    let switcher = switchers.get(key);
+    if (!switcher) {
+      switcher = switcherFor(lang, (code) => `/${code}${rest === '' ? '/' : rest}`);
+      if (switchers.size >= 1000) switchers.clear();
+      switchers.set(key, switcher);
+    }
+    res.locals.switcher = switcher;
     next();
   };
 }
