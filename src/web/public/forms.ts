@@ -47,22 +47,19 @@ export function parseCodeForm(body: unknown): { code: string } | { error: string
  * honeypot, a field people never see or fill in (hidden from view and from screen readers).
  * Returns whether a robot filled it, and the code as typed.
  */
+const startFormSchema = z
+  .object({ _csrf: z.string(), website: value.optional(), code: value.optional() })
+  .strict();
+
 export function parseStartForm(body: unknown): { robot: boolean; code: string | undefined } {
-  const parsed = z
-    .object({ _csrf: z.string(), website: value.optional(), code: value.optional() })
-    .strict()
-    .safeParse(body ?? {});
+  const parsed = startFormSchema.safeParse(body ?? {});
   if (!parsed.success) throw badRequest();
   return { robot: (parsed.data.website ?? '').trim() !== '', code: parsed.data.code };
 }
 
+const emptyFormSchema = z.object({ _csrf: z.string() }).strict();
+
 /** Control-only forms (submit): just the CSRF field. */
 export function parseEmptyForm(body: unknown): void {
-  if (
-    !z
-      .object({ _csrf: z.string() })
-      .strict()
-      .safeParse(body ?? {}).success
-  )
-    throw badRequest();
+  if (!emptyFormSchema.safeParse(body ?? {}).success) throw badRequest();
 }
