@@ -1,7 +1,7 @@
 import type { Answers } from '../domain/questionnaire/journey.js';
 import { addAbandonedInto } from './aggregates.js';
 import { batched } from './batch.js';
-import type { Db } from './knex.js';
+import { prepared, type Db } from './knex.js';
 
 export interface Draft {
   tokenHash: string;
@@ -28,6 +28,9 @@ const toDraft = (row: Row): Draft => ({
   accessCodeHash: row.access_code_hash,
 });
 
+const FIND_DRAFTS = `select token_hash, questionnaire_id, version_id, answers, access_code_hash
+  from drafts where token_hash = any($1::text[]) and expires_at > now()`;
+
 export function draftRepository(db: Db) {
   const live = () => db('drafts').where('expires_at', '>', db.fn.now());
   return {
@@ -44,7 +47,7 @@ export function draftRepository(db: Db) {
 
     /** A live draft by its token's hash; the drafts asked for meanwhile are read together. */
     find: batched(async (tokenHashes: string[]): Promise<(Draft | undefined)[]> => {
-      const rows = (await live().whereIn('token_hash', [...new Set(tokenHashes)])) as Row[];
+      const rows = await prepared<Row>(db, 'find-drafts', FIND_DRAFTS, [[...new Set(tokenHashes)]]);
       const byHash = new Map(rows.map((row) => [row.token_hash, row]));
       return tokenHashes.map((hash) => {
         const row = byHash.get(hash);

@@ -1,12 +1,23 @@
 import type { Options, Store } from 'express-rate-limit';
 import { batched } from './batch.js';
-import type { Db } from './knex.js';
+import { prepared, type Db } from './knex.js';
 
 interface Hit {
   key: string;
   /** The counter's window, for a counter that starts now. */
   seconds: number;
 }
+
+const COUNT_HITS = `insert into rate_limits (key, hits, reset_at)
+  select key, hits, now() + make_interval(secs => seconds)
+  from unnest($1::text[], $2::int[], $3::float8[]) as counted (key, hits, seconds)
+  order by key
+  on conflict (key) do update set
+    hits = case when rate_limits.reset_at <= now() then excluded.hits
+                else rate_limits.hits + excluded.hits end,
+    reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at
+                    else rate_limits.reset_at end
+  returning key, hits, reset_at`;
 
 /**
  * Counts hits, many in one statement: each key once, with its number of hits, in the order of
@@ -21,21 +32,14 @@ async function countHits(db: Db, hits: Hit[]): Promise<{ hits: number; resetAt: 
     else perKey.set(hit.key, { seconds: hit.seconds, hits: 1 });
   }
   const keys = [...perKey.keys()].sort();
-  const result = await db.raw<{ rows: { key: string; hits: number; reset_at: Date }[] }>(
-    `insert into rate_limits (key, hits, reset_at)
-     select key, hits, now() + make_interval(secs => seconds)
-     from unnest(?::text[], ?::int[], ?::float8[]) as counted (key, hits, seconds)
-     order by key
-     on conflict (key) do update set
-       hits = case when rate_limits.reset_at <= now() then excluded.hits
-                   else rate_limits.hits + excluded.hits end,
-       reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at
-                       else rate_limits.reset_at end
-     returning key, hits, reset_at`,
+  const rows = await prepared<{ key: string; hits: number; reset_at: Date }>(
+    db,
+    'count-rate-limit-hits',
+    COUNT_HITS,
     [keys, keys.map((k) => perKey.get(k)!.hits), keys.map((k) => perKey.get(k)!.seconds)],
   );
   // Each hit of a key gets its own running total, in the order the hits came.
-  const totals = new Map(result.rows.map((row) => [row.key, row]));
+  const totals = new Map(rows.map((row) => [row.key, row]));
   const seen = new Map<string, number>();
   return hits.map((hit) => {
     const row = totals.get(hit.key)!;

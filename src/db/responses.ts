@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
-import type { Db } from './knex.js';
+import { prepared, type Db } from './knex.js';
 
 /** Exactly what is stored about a submitted response: nothing else exists to store. */
 export interface NewResponse {
@@ -27,21 +27,28 @@ const DRAFT_GONE = Symbol('draft gone');
  * only when it was there inserts the response and its answers, passed as arrays.
  */
 const INSERT_WITH_DRAFT = `with draft as (
-    delete from drafts where token_hash = ? returning 1
+    delete from drafts where token_hash = $1 returning 1
   ), response as (
     insert into responses
       (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)
-    select ?, ?, ?, ?, ?, ?, ? from draft
+    select $2, $3, $4, $5, $6, $7, $8 from draft
     returning questionnaire_id, id
   ), stored_answers as (
     insert into answers
       (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)
     select r.questionnaire_id, r.id, a.ordinal - 1, a.question_key, a.item, a.value, a.free_text
     from response r,
-      unnest(?::text[], ?::text[], ?::text[], ?::boolean[])
+      unnest($9::text[], $10::text[], $11::text[], $12::boolean[])
         with ordinality as a (question_key, item, value, free_text, ordinal)
   )
   select count(*)::int as stored from response`;
+
+/**
+ * The answers of the responses a statement deletes (`gone`), in the same statement. Nothing else
+ * deletes them: answers have no foreign key to their response (see migration 20261123000700).
+ */
+const DELETE_ANSWERS_OF_GONE = `delete from answers a using gone
+   where a.questionnaire_id = gone.questionnaire_id and a.response_id = gone.id`;
 
 export function responseRepository(db: Db) {
   async function insertWithDraft(
@@ -49,7 +56,7 @@ export function responseRepository(db: Db) {
     tokenHash: string,
     on: Db = db,
   ): Promise<'stored' | 'draft-gone'> {
-    const result = await on.raw<{ rows: { stored: number }[] }>(INSERT_WITH_DRAFT, [
+    const [row] = await prepared<{ stored: number }>(on, 'insert-with-draft', INSERT_WITH_DRAFT, [
       tokenHash,
       ...[r.questionnaireId, r.id, r.versionId, r.language, r.isoWeek, r.recordKey, r.receiptHash],
       r.rows.map((row) => row.questionKey),
@@ -57,15 +64,8 @@ export function responseRepository(db: Db) {
       r.rows.map((row) => row.value),
       r.rows.map((row) => row.freeText === true),
     ]);
-    return result.rows[0]?.stored === 1 ? 'stored' : 'draft-gone';
+    return row?.stored === 1 ? 'stored' : 'draft-gone';
   }
-
-  /** Whether this database role may switch foreign-key checks off in its own transactions. */
-  let mayLoadUnchecked: Promise<boolean> | undefined;
-  const loadsUnchecked = () =>
-    (mayLoadUnchecked ??= db
-      .raw(`select has_parameter_privilege('session_replication_role', 'SET') as may`)
-      .then((result: { rows: { may: boolean }[] }) => result.rows[0]?.may === true));
 
   return {
     /**
@@ -118,14 +118,9 @@ export function responseRepository(db: Db) {
           );
         });
       }
-      const unchecked = await loadsUnchecked();
       await db.transaction(async (trx) => {
         // Losing the last batches in a crash is harmless here; waiting for each flush is not.
         await trx.raw('set local synchronous_commit = off');
-        // Every answer here belongs to a response inserted just before, in this transaction, so
-        // checking each answer's foreign key (a lookup per row: 40 % of the time) proves
-        // nothing; where the role may, the checks are skipped, as pg_restore does.
-        if (unchecked) await trx.raw('set local session_replication_role = replica');
         const connection = (await trx.client.acquireConnection()) as PgClient;
         await copyInto(
           connection,
@@ -149,20 +144,25 @@ export function responseRepository(db: Db) {
       return row !== undefined;
     },
 
-    /** Deletes the response a receipt belongs to (answers go with it). */
     /**
      * Retention: deletes up to `limit` responses already folded into the aggregates, with their
-     * answers (cascade). Returns how many were deleted.
+     * answers. Returns how many were deleted.
      */
     async deleteAggregated(questionnaireId: string, limit: number): Promise<number> {
-      const result = await db.raw(
-        `delete from responses
-          where questionnaire_id = :q and id in (
-            select id from responses where questionnaire_id = :q and aggregated limit :limit)`,
+      const result = await db.raw<{ rows: { deleted: number }[] }>(
+        `with gone as (
+           delete from responses
+            where questionnaire_id = :q and id in (
+              select id from responses where questionnaire_id = :q and aggregated limit :limit)
+           returning questionnaire_id, id
+         ), answers_gone as (${DELETE_ANSWERS_OF_GONE})
+         select count(*)::int as deleted from gone`,
         { q: questionnaireId, limit },
       );
-      return (result as { rowCount: number }).rowCount;
+      return result.rows[0]?.deleted ?? 0;
     },
+
+    /** Deletes the response a receipt belongs to, with its answers. */
 
     async deleteByReceipt(receiptHash: string): Promise<boolean> {
       return db.transaction(async (trx) => {
@@ -173,9 +173,13 @@ export function responseRepository(db: Db) {
         if (!found) return false;
         // What it added to the results leaves them with the next batch, not at once.
         await withdrawInto(trx, found.questionnaire_id, found.id);
-        await trx('responses')
-          .where({ questionnaire_id: found.questionnaire_id, id: found.id })
-          .delete();
+        await trx.raw(
+          `with gone as (
+             delete from responses where questionnaire_id = :q and id = :id
+             returning questionnaire_id, id
+           ) ${DELETE_ANSWERS_OF_GONE}`,
+          { q: found.questionnaire_id, id: found.id },
+        );
         return true;
       });
     },

@@ -9,14 +9,31 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+const answersForeignKeys = async () =>
+  (
+    await t.db.raw<{ rows: { conname: string }[] }>(
+      `select conname from pg_constraint where conrelid = 'answers'::regclass and contype = 'f'`,
+    )
+  ).rows.map((r) => r.conname);
+
 describe('migrations', () => {
+  it('20261123000700 drops the foreign key of answers, and its rollback puts it back', async () => {
+    expect(await answersForeignKeys()).toEqual([]);
+    await t.db.migrate.down();
+    expect(await answersForeignKeys()).toEqual(['answers_questionnaire_id_response_id_foreign']);
+    await migrateLatest(t.db);
+    expect(await answersForeignKeys()).toEqual([]);
+  });
+
   it('20261123000600 marks the free-text answers stored before it, from the version each response answered', async () => {
     const [last] = (await t
       .db('knex_migrations')
       .orderBy('id', 'desc')
       .limit(1)
       .pluck('name')) as string[];
-    expect(last).toBe('20261123000600_free_text_rows');
+    expect(last).toBe('20261123000700_answers_without_row_checks');
+    // Down to before 20261123000600: the newer migration first.
+    await t.db.migrate.down();
     await t.db.migrate.down();
     expect(await t.db.schema.hasColumn('answers', 'free_text')).toBe(false);
     const demo = (await t
@@ -62,6 +79,7 @@ describe('migrations', () => {
     expect(indexes.filter((d) => /md5/.test(d))).toEqual([
       expect.stringMatching(/answers_free_text_position_idx .* WHERE free_text$/),
     ]);
+    await t.db('answers').where('response_id', id).delete();
     await t.db('responses').where('id', id).delete();
   });
 

@@ -256,6 +256,7 @@ describe('bulk loading', () => {
     expect(stored.map((r: Row) => r.free_text)).toEqual(values.map(() => false));
     const response = (await t.db('responses').where('id', id).first()) as Record<string, unknown>;
     expect(response).toMatchObject({ receipt_hash: 'a\tb', record_key: 1e-9, language: 'pl' });
+    await t.db('answers').where('response_id', id).delete();
     await t.db('responses').where('id', id).delete();
   });
 });
