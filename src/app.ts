@@ -1,5 +1,5 @@
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from './deps.js';
 import { PATHS } from './paths.js';
 import { healthRouter } from './web/health.js';
@@ -74,9 +74,15 @@ export function createApp(
     skipSuccessfulRequests: true,
   });
   // Only POSTs are limited: one layer that GETs pass at once (every layer costs a path match).
+  // Each post counts against one limit: submissions, resumes and withdrawals against their own
+  // (the stricter), every other post against the limit on all posts.
   const limits = express.Router();
+  limits.post(
+    ['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'],
+    submits,
+    (_req: Request, _res: Response, next: NextFunction) => next('router'),
+  );
   limits.post('/:lang/*rest', posts);
-  limits.post(['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'], submits);
   limits.post('/:lang/q/:slug/start', codeFailures);
   app.use((req, res, next) => (req.method === 'POST' ? limits(req, res, next) : next()));
 
