@@ -4,7 +4,7 @@
  *  1. ceilings: a bare Express "hello world", and a bare Express endpoint inserting one row per
  *     request through a pool as large as the app's (each in a process of its own);
  *  2. the app (`tsx src/server.ts`, production, one process): the citizen start page and a
- *     section page under load; whole journeys; the final submits of citizens on the check page,
+ *     section page under load (not yet answered, then with the citizen's answers); whole journeys; the final submits of citizens on the check page,
  *     all at once and then at half that rate; then stored responses must equal acknowledged
  *     submits (the run fails otherwise);
  *  3. the demo topped up to `--responses` simulated responses and folded, the app restarted: the
@@ -90,7 +90,14 @@ async function citizenPages(base: string, phase: LoadPhase) {
   const section = await citizen.begin();
   log(`section page ${section}, ${phase.seconds} s`);
   const load = await warmLoad(`${base}${section}`, { ...phase, cookie: citizen.cookie });
-  return { start, section: { path: section, load } };
+  log(`section page ${section} with the citizen's answers, ${phase.seconds} s`);
+  await citizen.answerFirst();
+  const answered = await warmLoad(`${base}${section}`, { ...phase, cookie: citizen.cookie });
+  return {
+    start,
+    section: { path: section, load },
+    sectionAnswered: { path: section, load: answered },
+  };
 }
 
 async function submissions(base: string, phase: LoadPhase) {

@@ -85,6 +85,14 @@ export class VirtualCitizen {
     return started.location;
   }
 
+  /** Answers the first section and comes back to it: the page now shows the answers. */
+  async answerFirst(): Promise<void> {
+    const path = `${JOURNEY}/s/1`;
+    await this.expect(this.post(path, { ...DEMO_ANSWERS[0], action: 'next' }), 303, 'section 1');
+    const page = await this.expect(this.get(path), 200, 'section 1');
+    if (!/checked/.test(page.html)) throw new JourneyError('section 1 does not show its answers');
+  }
+
   /**
    * Answers every section with the demo answers, loading each first unless told not to (a
    * citizen's CSRF token is the same on every page); ends on the check page.

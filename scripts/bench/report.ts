@@ -21,7 +21,12 @@ export interface StoredCheck {
 
 export interface Measurements {
   ceilings: Ceilings;
-  pages: { start: PageLoad; section: PageLoad };
+  /**
+   * `section` is a section the citizen has not answered yet, as everybody meets it (sent from
+   * the page cache); `sectionAnswered` the same section showing the citizen's own answers,
+   * rendered for them.
+   */
+  pages: { start: PageLoad; section: PageLoad; sectionAnswered: PageLoad };
   submissions: {
     journeys: JourneysReport;
     burst: SubmitsReport;
@@ -128,6 +133,11 @@ export function figures(m: Measurements, connections: number): Figure[] {
     requests('ceiling: bare Express + one INSERT per request', m.ceilings.insert),
     requests('start page', m.pages.start.load, 'hello world'),
     requests('section page', m.pages.section.load, 'hello world'),
+    requests(
+      "section page with the citizen's answers",
+      m.pages.sectionAnswered.load,
+      'hello world',
+    ),
     {
       name: 'whole journeys',
       value: journeys.journeysPerSecond,
@@ -205,6 +215,11 @@ export function notes(m: Measurements, settings: Settings): string[] {
       'loaded the same way (autocannon for pages, the one-INSERT ceiling and the submits all at ' +
       'once), so the ratios compare like with like.',
   ];
+  list.push(
+    'The start page and the section page (not yet answered) are the same for every citizen but ' +
+      'for the CSRF token, and are sent from a cache of rendered pages; a section showing a ' +
+      "citizen's own answers is rendered for each request (reported beside them, no target).",
+  );
   if (!m.exports.csv.peakIsOwn || !m.exports.xlsx.peakIsOwn)
     list.push("The app's peak memory could not be reset before each export: it is since start.");
   return list;

@@ -47,6 +47,7 @@ function goodRun(): Measurements {
     pages: {
       start: { path: '/en/q/genomic-data-sharing', load: latencies(7_000) },
       section: { path: '/en/q/genomic-data-sharing/s/1', load: latencies(5_000) },
+      sectionAnswered: { path: '/en/q/genomic-data-sharing/s/1', load: latencies(2_000) },
     },
     submissions: {
       journeys: {
@@ -181,5 +182,6 @@ describe('the benchmark report', () => {
     expect(summary).toContain('6 of 7 targets met; the stored-responses check FAILED.');
     expect(summary).toMatch(/rate limits raised/);
     expect(summary).toContain('## Results at 1,000,000 responses');
+    expect(summary).toMatch(/\| section page with the citizen's answers \| 2,000 requests\/s .* 17 % \|/);
   });
 });
