@@ -42,12 +42,16 @@ export function createApp(
     '/public',
     express.static(PATHS.public, { maxAge: settings.production ? '1d' : 0, index: false }),
   );
-  app.use(healthRouter(deps.db));
+  // Two exact paths: other requests pass by one path match, not through a router.
+  app.get(['/healthz', '/readyz'], healthRouter(deps.db));
   app.use(cookieParser());
   app.use(locale(translations, settings.secureCookies));
+  // Only posts carry forms (the app has no other method with a body); other requests pass by.
+  const forms = express.Router();
   // The builder edits every language of a questionnaire in one form: more and longer fields.
-  app.use('/admin', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 5000 }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
+  forms.use('/admin', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 5000 }));
+  forms.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
+  app.use((req, res, next) => (req.method === 'POST' ? forms(req, res, next) : next()));
   app.use(csrf(settings.secret, settings.secureCookies));
 
   const posts = sharedRateLimit({

@@ -48,7 +48,8 @@ export function pageCache(size = 500) {
       const body = Buffer.concat(
         parts.flatMap((part, i) => (i === 0 ? [part] : [tokenBytes, part])),
       );
-      res.type('html').send(body);
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.send(body);
     },
   };
 }
