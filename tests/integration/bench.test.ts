@@ -182,6 +182,8 @@ describe('the benchmark report', () => {
     expect(summary).toContain('6 of 7 targets met; the stored-responses check FAILED.');
     expect(summary).toMatch(/rate limits raised/);
     expect(summary).toContain('## Results at 1,000,000 responses');
-    expect(summary).toMatch(/\| section page with the citizen's answers \| 2,000 requests\/s .* 17 % \|/);
+    expect(summary).toMatch(
+      /\| section page with the citizen's answers \| 2,000 requests\/s .* 17 % \|/,
+    );
   });
 });
