@@ -16,7 +16,7 @@ import { codesRouter } from './web/public/codes.js';
 import { journeyRouter } from './web/public/journey.js';
 import { pagesRouter } from './web/public/pages.js';
 import { showCount } from './domain/disclosure.js';
-import { isLanguageCode, LANGUAGES } from './domain/languages.js';
+import { isLanguageCode, LANGUAGE_CODES } from './domain/languages.js';
 import { COOKIES, cookieOptions } from './web/cookies.js';
 
 /** Builds the Express app from its dependencies; opens nothing and reads no environment. */
@@ -92,7 +92,7 @@ export function createApp(
 
   // The citizens' pages first: they are most of the traffic; the journey's first of all. The
   // language is matched by the mount path itself, without a router nested in between.
-  const languagePrefix = new RegExp(`^/(?<lang>${LANGUAGES.map((l) => l.code).join('|')})(?=/|$)`);
+  const languagePrefix = new RegExp(`^/(?<lang>${LANGUAGE_CODES.join('|')})(?=/|$)`);
   app.use(
     languagePrefix,
     journeyRouter(deps),

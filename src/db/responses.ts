@@ -163,7 +163,6 @@ export function responseRepository(db: Db) {
     },
 
     /** Deletes the response a receipt belongs to, with its answers. */
-
     async deleteByReceipt(receiptHash: string): Promise<boolean> {
       return db.transaction(async (trx) => {
         const found = (await trx('responses')

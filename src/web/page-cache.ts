@@ -16,8 +16,9 @@ function renderToString(res: Response, view: string, locals: object): Promise<st
  * `size` most recently used), and sent to each request with its own token put in. A burst of
  * citizens then costs one render per page and language, not one each.
  *
- * The locals are asked for only when the page is rendered. The key is the caller's promise that it names everything else the page is drawn from; the
- * language and the path (which the language switcher links to) are added here.
+ * The locals are asked for only when the page is rendered. The key is the caller's promise
+ * that it names everything else the page is drawn from; the language and the path (which the
+ * language switcher links to) are added here.
  */
 export function pageCache(size = 500) {
   // Base64url like a real token, so escaping leaves it as it is, and unguessable, so no text
@@ -53,5 +54,3 @@ export function pageCache(size = 500) {
     },
   };
 }
-
-export type PageCache = ReturnType<typeof pageCache>;

@@ -73,13 +73,13 @@ export function locale(translations: Translations, secureCookies: boolean) {
       res.locals.switcher = switcherFor(lang, (code) => `/language/${code}?next=${here}`);
       return next();
     }
-    const rest = req.path.replace(LANG_PREFIX, '');
-    const key = `${lang}${req.path}`;
-    let switcher = switchers.get(key);
+    // The path names the language too.
+    let switcher = switchers.get(req.path);
     if (!switcher) {
+      const rest = req.path.replace(LANG_PREFIX, '');
       switcher = switcherFor(lang, (code) => `/${code}${rest === '' ? '/' : rest}`);
       if (switchers.size >= 1000) switchers.clear();
-      switchers.set(key, switcher);
+      switchers.set(req.path, switcher);
     }
     res.locals.switcher = switcher;
     next();

@@ -42,15 +42,15 @@ export function parseCodeForm(body: unknown): { code: string } | { error: string
   return code ? { code } : { error: 'errors.code_format', typed };
 }
 
+const startFormSchema = z
+  .object({ _csrf: z.string(), website: value.optional(), code: value.optional() })
+  .strict();
+
 /**
  * The start form: the CSRF field, the access code of an access-code questionnaire, and a
  * honeypot, a field people never see or fill in (hidden from view and from screen readers).
  * Returns whether a robot filled it, and the code as typed.
  */
-const startFormSchema = z
-  .object({ _csrf: z.string(), website: value.optional(), code: value.optional() })
-  .strict();
-
 export function parseStartForm(body: unknown): { robot: boolean; code: string | undefined } {
   const parsed = startFormSchema.safeParse(body ?? {});
   if (!parsed.success) throw badRequest();

@@ -161,8 +161,10 @@ export function journeyRouter(deps: Deps): Router {
     if (!journey) return;
     const index = sectionIndex(req, journey);
     const doc = journey.questionnaire.definition;
-    if (!visibleSections(doc, journey.draft.answers).includes(index)) {
-      const next = visibleSections(doc, journey.draft.answers).find((i) => i > index);
+    const answers = journey.draft.answers;
+    const visible = visibleSections(doc, answers);
+    if (!visible.includes(index)) {
+      const next = visible.find((i) => i > index);
       return res.redirect(
         303,
         next === undefined
@@ -170,19 +172,18 @@ export function journeyRouter(deps: Deps): Router {
           : `${base(res, journey.questionnaire.slug)}/s/${next + 1}`,
       );
     }
-    const answers = journey.draft.answers;
+    const source = { questionnaire: journey.questionnaire, answers };
     const form = sectionFormValues(doc, index, answers);
-    const view = () => sectionView(res, { ...journey, answers }, index, form, []);
-    // A section the citizen has not answered yet looks the same to everybody who reached it with
-    // the same sections and questions shown.
-    if (Object.keys(form).length > 0) return res.render('pages/public/section', view());
-    const shown = visibleSections(doc, answers).join(',');
+    // A section the citizen has answered shows their answers: drawn for them alone.
+    if (Object.keys(form).length > 0) return renderSection(res, source, index, form, []);
+    // One not answered yet looks the same to everybody who reached it with the same sections
+    // and questions shown.
     const questions = visibleQuestions(doc, doc.sections[index] as Section, answers);
     await pages.send(
       res,
-      `${journey.questionnaire.versionId}|${index}|${shown}|${questions.map((q) => q.key).join(',')}`,
+      `${journey.questionnaire.versionId}|${index}|${visible.join(',')}|${questions.map((q) => q.key).join(',')}`,
       'pages/public/section',
-      view,
+      () => sectionView(res, source, index, form, []),
     );
   });
 
