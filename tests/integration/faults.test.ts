@@ -180,12 +180,17 @@ describe('when PostgreSQL cannot be reached', () => {
     Number((await onAppDatabase('select count(*) as n from responses'))[0]?.n);
 
   /** From section `from` to the receipt, as a citizen who has answered the sections before. */
-  async function finish(citizen: Citizen, lang: string, from: number): Promise<string> {
+  /** Answers the sections from `from` on and opens the check page. */
+  async function toCheckPage(citizen: Citizen, lang: string, from = 1): Promise<void> {
     for (let n = from; n <= DEMO_ANSWERS.length; n++) {
       const res = await citizen.answer(lang, n, DEMO_ANSWERS[n - 1]!);
       expect(res.status, citizen.html.slice(0, 500)).toBe(303);
     }
     await citizen.get(`/${lang}/q/${DEMO}/check`);
+  }
+
+  async function finish(citizen: Citizen, lang: string, from: number): Promise<string> {
+    await toCheckPage(citizen, lang, from);
     const submitted = await citizen.post(`/${lang}/q/${DEMO}/submit`);
     expect(submitted.status).toBe(303);
     return receiptFrom(citizen, submitted);
@@ -279,9 +284,7 @@ describe('when PostgreSQL cannot be reached', () => {
   it('when the connection is lost while the response is stored, nothing is stored, no receipt is shown, and submitting again works', async () => {
     const citizen = new Citizen(t.app);
     await citizen.begin('en');
-    for (let n = 1; n <= DEMO_ANSWERS.length; n++)
-      expect((await citizen.answer('en', n, DEMO_ANSWERS[n - 1]!)).status).toBe(303);
-    await citizen.get(`/en/q/${DEMO}/check`);
+    await toCheckPage(citizen, 'en');
     const before = await responseCount();
     await loseConnectionOnWriteTo('responses');
 
@@ -307,9 +310,7 @@ describe('when PostgreSQL cannot be reached', () => {
   it('a citizen submitting while the database is closed keeps their draft and can submit it again', async () => {
     const citizen = new Citizen(t.app);
     await citizen.begin('pl');
-    for (let n = 1; n <= DEMO_ANSWERS.length; n++)
-      expect((await citizen.answer('pl', n, DEMO_ANSWERS[n - 1]!)).status).toBe(303);
-    await citizen.get(`/pl/q/${DEMO}/check`);
+    await toCheckPage(citizen, 'pl');
     await closeDatabase();
 
     expectUnavailable(await citizen.post(`/pl/q/${DEMO}/submit`));
