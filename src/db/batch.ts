@@ -5,6 +5,11 @@ interface Waiting<K, R> {
   reject: (error: unknown) => void;
 }
 
+/** What `run` answers for one call that failed while the others did not. */
+export class CallFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /** No statement carries more calls than this. */
 const MOST_PER_STATEMENT = 500;
 
@@ -13,9 +18,12 @@ const MOST_PER_STATEMENT = 500;
  * goes into the next one. Alone, a call leaves at once (in the same turn of the event loop);
  * under load, one round trip to PostgreSQL answers the calls of many requests, instead of a
  * round trip each. Each call still sees everything committed before it was made, as the
- * statement that answers it starts after it. `run` answers the keys in their order.
+ * statement that answers it starts after it. `run` answers the keys in their order; a call it
+ * answers with a CallFailed fails with that error, and when `run` fails every call fails.
  */
-export function batched<K, R>(run: (keys: K[]) => Promise<R[]>): (key: K) => Promise<R> {
+export function batched<K, R>(
+  run: (keys: K[]) => Promise<(R | CallFailed)[]>,
+): (key: K) => Promise<R> {
   let waiting: Waiting<K, R>[] = [];
   let running = false;
 
@@ -26,7 +34,12 @@ export function batched<K, R>(run: (keys: K[]) => Promise<R[]>): (key: K) => Pro
     running = true;
     run(batch.map((call) => call.key))
       .then(
-        (results) => batch.forEach((call, i) => call.resolve(results[i] as R)),
+        (results) =>
+          batch.forEach((call, i) => {
+            const result = results[i];
+            if (result instanceof CallFailed) call.reject(result.error);
+            else call.resolve(result as R);
+          }),
         (error: unknown) => batch.forEach((call) => call.reject(error)),
       )
       .finally(() => {

@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
+import { batched, CallFailed } from './batch.js';
 import { prepared, type Db } from './knex.js';
 
 /** Exactly what is stored about a submitted response: nothing else exists to store. */
@@ -23,25 +24,82 @@ export interface NewResponse {
 const DRAFT_GONE = Symbol('draft gone');
 
 /**
- * One statement (atomic by itself, and one round trip to the server): deletes the draft, and
- * only when it was there inserts the response and its answers, passed as arrays.
+ * One statement (atomic by itself, and one round trip to the server) stores the submissions of
+ * several drafts: deletes each draft, and only when it was there inserts its response and the
+ * response's answers. Submissions and answers come as two JSON arrays of rows; `submission`
+ * links an answer to its submission. (JSON rather than an array per column: PostgreSQL sizes an
+ * `unnest` by its arrays, so it planned the statement anew for every batch; it gives a JSON
+ * row set one estimate whatever its length, so it keeps one plan.)
  */
-const INSERT_WITH_DRAFT = `with draft as (
-    delete from drafts where token_hash = $1 returning 1
+const STORE_SUBMISSIONS = `with submitted as (
+    select * from jsonb_to_recordset($1::jsonb) as s (submission int, token_hash text,
+      questionnaire_id uuid, id uuid, version_id uuid, language text, iso_week text,
+      record_key float8, receipt_hash text)
+  ), draft as (
+    delete from drafts d using submitted s where d.token_hash = s.token_hash
+    returning d.token_hash
   ), response as (
     insert into responses
       (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)
-    select $2, $3, $4, $5, $6, $7, $8 from draft
+    select s.questionnaire_id, s.id, s.version_id, s.language, s.iso_week, s.record_key,
+      s.receipt_hash
+    from submitted s join draft using (token_hash)
     returning questionnaire_id, id
   ), stored_answers as (
     insert into answers
       (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)
-    select r.questionnaire_id, r.id, a.ordinal - 1, a.question_key, a.item, a.value, a.free_text
-    from response r,
-      unnest($9::text[], $10::text[], $11::text[], $12::boolean[])
-        with ordinality as a (question_key, item, value, free_text, ordinal)
+    select s.questionnaire_id, s.id, a.ordinal, a.question_key, a.item, a.value, a.free_text
+    from jsonb_to_recordset($2::jsonb) as a (submission int, ordinal smallint, question_key text,
+        item text, value text, free_text boolean)
+      join submitted s using (submission)
+      join response r on r.questionnaire_id = s.questionnaire_id and r.id = s.id
   )
-  select count(*)::int as stored from response`;
+  select id from response`;
+
+/** A submission to store, with the hash of the draft it came from. */
+interface Submission {
+  response: NewResponse;
+  tokenHash: string;
+}
+
+type Stored = 'stored' | 'draft-gone';
+
+/**
+ * Stores submissions by one STORE_SUBMISSIONS. A draft can be in `submissions` twice (a double
+ * click): only its first submission goes into the statement, so only one can be stored.
+ */
+async function storeSubmissions(on: Db, submissions: readonly Submission[]): Promise<Stored[]> {
+  const first = new Map<string, Submission>();
+  for (const s of submissions) if (!first.has(s.tokenHash)) first.set(s.tokenHash, s);
+  const sent = [...first.values()];
+  const submitted = sent.map(({ response: r, tokenHash }, i) => ({
+    submission: i,
+    token_hash: tokenHash,
+    questionnaire_id: r.questionnaireId,
+    id: r.id,
+    version_id: r.versionId,
+    language: r.language,
+    iso_week: r.isoWeek,
+    record_key: r.recordKey,
+    receipt_hash: r.receiptHash,
+  }));
+  const answers = sent.flatMap((s, submission) =>
+    s.response.rows.map((row, ordinal) => ({
+      submission,
+      ordinal,
+      question_key: row.questionKey,
+      item: row.item,
+      value: row.value,
+      free_text: row.freeText === true,
+    })),
+  );
+  const rows = await prepared<{ id: string }>(on, 'store-submissions', STORE_SUBMISSIONS, [
+    JSON.stringify(submitted),
+    JSON.stringify(answers),
+  ]);
+  const stored = new Set(rows.map((row) => row.id));
+  return submissions.map((s) => (stored.has(s.response.id) ? 'stored' : 'draft-gone'));
+}
 
 /**
  * The answers of the responses a statement deletes (`gone`), in the same statement. Nothing else
@@ -51,21 +109,27 @@ const DELETE_ANSWERS_OF_GONE = `delete from answers a using gone
    where a.questionnaire_id = gone.questionnaire_id and a.response_id = gone.id`;
 
 export function responseRepository(db: Db) {
-  async function insertWithDraft(
-    r: NewResponse,
-    tokenHash: string,
-    on: Db = db,
-  ): Promise<'stored' | 'draft-gone'> {
-    const [row] = await prepared<{ stored: number }>(on, 'insert-with-draft', INSERT_WITH_DRAFT, [
-      tokenHash,
-      ...[r.questionnaireId, r.id, r.versionId, r.language, r.isoWeek, r.recordKey, r.receiptHash],
-      r.rows.map((row) => row.questionKey),
-      r.rows.map((row) => row.item),
-      r.rows.map((row) => row.value),
-      r.rows.map((row) => row.freeText === true),
-    ]);
-    return row?.stored === 1 ? 'stored' : 'draft-gone';
-  }
+  const storeOne = (submission: Submission, on: Db = db) =>
+    storeSubmissions(on, [submission]).then(([stored]) => stored as Stored);
+
+  /**
+   * Submissions made while a statement stores others go together into the next statement (see
+   * batched): one commit, and one round trip, for the submissions of many citizens. When that
+   * statement fails, each of its submissions is tried again alone, so that one submission the
+   * database refuses fails no other, and each gets its own answer.
+   */
+  const storeBatched = batched(
+    async (submissions: Submission[]): Promise<(Stored | CallFailed)[]> => {
+      if (submissions.length === 1) return storeSubmissions(db, submissions);
+      return storeSubmissions(db, submissions).catch(() =>
+        Promise.all(
+          submissions.map((submission) =>
+            storeOne(submission).catch((error: unknown) => new CallFailed(error)),
+          ),
+        ),
+      );
+    },
+  );
 
   return {
     /**
@@ -79,15 +143,15 @@ export function responseRepository(db: Db) {
       response: NewResponse,
       draft: { tokenHash: string; accessCodeHash: string | null },
     ): Promise<'stored' | 'code-used' | 'draft-gone'> {
-      if (draft.accessCodeHash === null) return insertWithDraft(response, draft.tokenHash);
+      const submission = { response, tokenHash: draft.tokenHash };
+      if (draft.accessCodeHash === null) return storeBatched(submission);
       const accessCodeHash = draft.accessCodeHash;
       return db
         .transaction(async (trx) => {
           if (!(await useAccessCode(trx, response.questionnaireId, accessCodeHash)))
             return 'code-used' as const;
           // Rolls the code's use back: the same draft's other submission stored the response.
-          if ((await insertWithDraft(response, draft.tokenHash, trx)) === 'draft-gone')
-            throw DRAFT_GONE;
+          if ((await storeOne(submission, trx)) === 'draft-gone') throw DRAFT_GONE;
           return 'stored' as const;
         })
         .catch((error: unknown) => {

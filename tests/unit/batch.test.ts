@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batched } from '../../src/db/batch.js';
+import { batched, CallFailed } from '../../src/db/batch.js';
 
 /** A statement that answers when told to, recording the keys of each call. */
 function statements() {
@@ -53,6 +53,18 @@ describe('calls gathered into statements', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     fail = false;
     expect(await find(3)).toBe(30);
+  });
+
+  it('fails only the calls a statement answers with CallFailed', async () => {
+    const find = batched(async (keys: number[]) =>
+      keys.map((k) => (k < 0 ? new CallFailed(new Error(`refused ${k}`)) : k * 10)),
+    );
+    const settled = await Promise.allSettled([find(1), find(-2), find(3)]);
+    expect(settled).toEqual([
+      { status: 'fulfilled', value: 10 },
+      { status: 'rejected', reason: new Error('refused -2') },
+      { status: 'fulfilled', value: 30 },
+    ]);
   });
 
   it('never puts more than 500 calls into one statement', async () => {
