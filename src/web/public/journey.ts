@@ -276,8 +276,12 @@ export function journeyRouter(deps: Deps): Router {
       const result = await answering.submit(journey, lang(res));
       if (result.kind === 'incomplete')
         return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
-      // As for any request without a draft: the start page.
-      if (result.kind === 'draft-gone') return res.redirect(303, base(res, slug));
+      // The same draft was stored by another request a moment before (a double click): thank
+      // the citizen. The receipt went to that request; the page says it cannot be shown again.
+      if (result.kind === 'draft-gone') {
+        clearDraftCookie(res, slug);
+        return res.redirect(303, `${base(res, slug)}/done`);
+      }
       if (result.kind === 'code-used') {
         // Nothing was stored; the draft is kept as it was.
         const doc = journey.questionnaire.definition;
