@@ -30,8 +30,10 @@ export async function migrateLatest(db: Db): Promise<string[]> {
 
 /**
  * Runs one of the statements nearly every citizen request makes (storing a submission, reading
- * a draft, counting a rate-limit hit) as a named prepared statement: PostgreSQL parses and plans
- * it once per connection rather than on each call, and knex's query building is skipped. The
+ * a draft, counting a rate-limit hit) as a named prepared statement: PostgreSQL parses it once
+ * per connection rather than on each call, and knex's query building is skipped. It keeps one
+ * plan only where that plan costs no more than one made for the values (an array parameter's
+ * length changes the estimate, so such a statement is planned at each call). The
  * text uses pg's positional parameters ($1, $2...). With a transaction as `db`, it runs on the
  * transaction's connection.
  */

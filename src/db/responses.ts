@@ -102,6 +102,14 @@ async function storeSubmissions(on: Db, submissions: readonly Submission[]): Pro
 }
 
 /**
+ * Whether PostgreSQL refused a statement (a constraint, a value, a deadlock: severity ERROR),
+ * rather than the connection or the server failing (FATAL or PANIC, or no answer at all).
+ */
+function refusedStatement(error: unknown): boolean {
+  return (error as { severity?: unknown } | null)?.severity === 'ERROR';
+}
+
+/**
  * The answers of the responses a statement deletes (`gone`), in the same statement. Nothing else
  * deletes them: answers have no foreign key to their response (see migration 20261123000700).
  */
@@ -114,20 +122,22 @@ export function responseRepository(db: Db) {
 
   /**
    * Submissions made while a statement stores others go together into the next statement (see
-   * batched): one commit, and one round trip, for the submissions of many citizens. When that
-   * statement fails, each of its submissions is tried again alone, so that one submission the
-   * database refuses fails no other, and each gets its own answer.
+   * batched): one commit, and one round trip, for the submissions of many citizens. When
+   * PostgreSQL refuses that statement, each of its submissions is tried again alone, so that
+   * one submission it refuses fails no other, and each gets its own answer. When the database
+   * cannot be reached, the batch fails at once: trying each again would only wait again.
    */
   const storeBatched = batched(
     async (submissions: Submission[]): Promise<(Stored | CallFailed)[]> => {
       if (submissions.length === 1) return storeSubmissions(db, submissions);
-      return storeSubmissions(db, submissions).catch(() =>
-        Promise.all(
+      return storeSubmissions(db, submissions).catch((error: unknown) => {
+        if (!refusedStatement(error)) throw error;
+        return Promise.all(
           submissions.map((submission) =>
-            storeOne(submission).catch((error: unknown) => new CallFailed(error)),
+            storeOne(submission).catch((alone: unknown) => new CallFailed(alone)),
           ),
-        ),
-      );
+        );
+      });
     },
   );
 
