@@ -4,9 +4,10 @@
  *  1. ceilings: a bare Express "hello world", and a bare Express endpoint inserting one row per
  *     request through a pool as large as the app's (each in a process of its own);
  *  2. the app (`tsx src/server.ts`, production, one process): the citizen start page and a
- *     section page under load (not yet answered, then with the citizen's answers); whole journeys; the final submits of citizens on the check page,
- *     all at once and then at half that rate; then stored responses must equal acknowledged
- *     submits (the run fails otherwise);
+ *     section page under load (not yet answered, then with the citizen's answers); whole
+ *     journeys; the final submits of citizens on the check page, all at once and then at half
+ *     that rate; then stored responses must equal acknowledged submits (the run fails
+ *     otherwise);
  *  3. the demo topped up to `--responses` simulated responses and folded, the app restarted: the
  *     results page and a breakdown by country, and their CSV and XLSX exports with the app's
  *     memory.

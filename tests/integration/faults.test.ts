@@ -179,7 +179,6 @@ describe('when PostgreSQL cannot be reached', () => {
   const responseCount = async () =>
     Number((await onAppDatabase('select count(*) as n from responses'))[0]?.n);
 
-  /** From section `from` to the receipt, as a citizen who has answered the sections before. */
   /** Answers the sections from `from` on and opens the check page. */
   async function toCheckPage(citizen: Citizen, lang: string, from = 1): Promise<void> {
     for (let n = from; n <= DEMO_ANSWERS.length; n++) {
@@ -189,6 +188,7 @@ describe('when PostgreSQL cannot be reached', () => {
     await citizen.get(`/${lang}/q/${DEMO}/check`);
   }
 
+  /** From section `from` to the receipt, as a citizen who has answered the sections before. */
   async function finish(citizen: Citizen, lang: string, from: number): Promise<string> {
     await toCheckPage(citizen, lang, from);
     const submitted = await citizen.post(`/${lang}/q/${DEMO}/submit`);

@@ -278,6 +278,8 @@ export function journeyRouter(deps: Deps): Router {
         return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
       // The same draft was stored by another request a moment before (a double click): thank
       // the citizen. The receipt went to that request; the page says it cannot be shown again.
+      // (The draft could also have moved to another device by its resume code in between, a
+      // window of milliseconds; nothing here can tell the two apart.)
       if (result.kind === 'draft-gone') {
         clearDraftCookie(res, slug);
         return res.redirect(303, `${base(res, slug)}/done`);
