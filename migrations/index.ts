@@ -15,6 +15,7 @@ import * as textAnswerPositions from './20261123000400_text_answer_positions.js'
 import * as longAnswers from './20261123000500_long_answers.js';
 import * as freeTextRows from './20261123000600_free_text_rows.js';
 import * as answersWithoutRowChecks from './20261123000700_answers_without_row_checks.js';
+import * as submissionsExpandedLater from './20261123000800_submissions_expanded_later.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   longAnswers,
   freeTextRows,
   answersWithoutRowChecks,
+  submissionsExpandedLater,
 ];

@@ -162,6 +162,11 @@ export interface FoldScope {
   dimensions: readonly string[];
   /** Questions without tables (free text): their answers are not counted, so not read. */
   uncounted?: readonly string[];
+  /**
+   * Makes up to `limit` responses stored with their draft's answers into answer rows, in the
+   * fold's transaction, before they are counted (responses.expandDraftAnswers).
+   */
+  expand?: (trx: Knex.Transaction, limit: number) => Promise<unknown>;
 }
 
 export function aggregateRepository(db: Db) {
@@ -182,14 +187,15 @@ export function aggregateRepository(db: Db) {
 
   /**
    * One batch, in the caller's transaction: marks up to `limit` responses as counted, tallies
-   * them, and adds them and the waiting withdrawals to the cells.
+   * them, and adds them and the waiting withdrawals to the cells. Responses still holding their
+   * draft's answers wait (see FoldScope.expand). Returns how many responses it counted.
    */
   async function foldBatch(
     trx: Knex.Transaction,
     questionnaireId: string,
     scope: FoldScope,
     limit: number,
-  ): Promise<void> {
+  ): Promise<number> {
     // Keys are [a-z0-9_] (the definition schema), so an array literal is safe here.
     const uncounted = `{${(scope.uncounted ?? []).join(',')}}`;
     const rows = (
@@ -198,7 +204,9 @@ export function aggregateRepository(db: Db) {
            update responses set aggregated = true
             where questionnaire_id = :questionnaire and id = any(array(
               select id from responses
-               where questionnaire_id = :questionnaire and not aggregated limit :limit))
+               where questionnaire_id = :questionnaire and not aggregated
+                 and draft_answers is null
+               limit :limit))
             returning id, language, iso_week,
                       cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
          ) ${talliedSql('not a.question_key = any(cast(:uncounted as text[]))')}`,
@@ -224,6 +232,7 @@ export function aggregateRepository(db: Db) {
     );
     await trx('result_adjustments').where('questionnaire_id', questionnaireId).delete();
     await nextGeneration(trx, questionnaireId);
+    return rows.length;
   }
 
   return {
@@ -250,8 +259,11 @@ export function aggregateRepository(db: Db) {
           await trx.raw('select id from questionnaires where id = ? for update', [questionnaireId]);
           const waiting = await pending(trx, questionnaireId);
           if (waiting.total === 0 || (folded === 0 && waiting.total < minimum)) return 0;
-          await foldBatch(trx, questionnaireId, scope, Math.min(waiting.responses, batch));
-          return Math.min(waiting.total, batch);
+          await scope.expand?.(trx, Math.min(waiting.responses, batch));
+          const limit = Math.min(waiting.responses, batch);
+          const counted = await foldBatch(trx, questionnaireId, scope, limit);
+          // Every waiting withdrawal is folded by each batch.
+          return counted + waiting.total - waiting.responses;
         });
         if (done === 0) return folded;
         folded += done;

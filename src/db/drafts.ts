@@ -55,10 +55,14 @@ export function draftRepository(db: Db) {
       });
     }),
 
-    async saveAnswers(tokenHash: string, answers: Answers): Promise<void> {
+    /**
+     * `complete`: the draft can be submitted as it is (every required question it shows is
+     * answered), so a submission may store it without reading it (see responses.submitDraft).
+     */
+    async saveAnswers(tokenHash: string, answers: Answers, complete: boolean): Promise<void> {
       await db('drafts')
         .where('token_hash', tokenHash)
-        .update({ answers: JSON.stringify(answers) });
+        .update({ answers: JSON.stringify(answers), complete });
     },
 
     async setResumeHash(tokenHash: string, resumeHash: string): Promise<void> {

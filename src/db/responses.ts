@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
 import type { PoolClient as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { ResponseRow } from '../domain/questionnaire/journey.js';
+import type { Answers, ResponseRow } from '../domain/questionnaire/journey.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
 import { batched, CallFailed } from './batch.js';
@@ -64,15 +65,9 @@ interface Submission {
 
 type Stored = 'stored' | 'draft-gone';
 
-/**
- * Stores submissions by one STORE_SUBMISSIONS. A draft can be in `submissions` twice (a double
- * click): only its first submission goes into the statement, so only one can be stored.
- */
+/** Stores submissions, each of a different draft, by one STORE_SUBMISSIONS. */
 async function storeSubmissions(on: Db, submissions: readonly Submission[]): Promise<Stored[]> {
-  const first = new Map<string, Submission>();
-  for (const s of submissions) if (!first.has(s.tokenHash)) first.set(s.tokenHash, s);
-  const sent = [...first.values()];
-  const submitted = sent.map(({ response: r, tokenHash }, i) => ({
+  const submitted = submissions.map(({ response: r, tokenHash }, i) => ({
     submission: i,
     token_hash: tokenHash,
     questionnaire_id: r.questionnaireId,
@@ -83,7 +78,7 @@ async function storeSubmissions(on: Db, submissions: readonly Submission[]): Pro
     record_key: r.recordKey,
     receipt_hash: r.receiptHash,
   }));
-  const answers = sent.flatMap((s, submission) =>
+  const answers = submissions.flatMap((s, submission) =>
     s.response.rows.map((row, ordinal) => ({
       submission,
       ordinal,
@@ -102,6 +97,33 @@ async function storeSubmissions(on: Db, submissions: readonly Submission[]): Pro
 }
 
 /**
+ * What became of a draft submitted as it is: its response stored; submitted by another request
+ * a moment before (a double click); or not submitted, nothing stored or deleted.
+ */
+export type Submitted = 'stored' | 'draft-gone' | 'not-submitted';
+
+/** Submits drafts, each a different one, as they are, by one SUBMIT_DRAFTS. */
+async function submitDrafts(
+  on: Db,
+  submissions: readonly DraftSubmission[],
+): Promise<Submitted[]> {
+  const submitted = submissions.map((s) => ({
+    token_hash: s.tokenHash,
+    questionnaire_id: s.questionnaireId,
+    id: s.id,
+    language: s.language,
+    iso_week: s.isoWeek,
+    record_key: s.recordKey,
+    receipt_hash: s.receiptHash,
+  }));
+  const rows = await prepared<{ id: string }>(on, 'submit-drafts', SUBMIT_DRAFTS, [
+    JSON.stringify(submitted),
+  ]);
+  const stored = new Set(rows.map((row) => row.id));
+  return submissions.map((s) => (stored.has(s.id) ? 'stored' : 'not-submitted'));
+}
+
+/**
  * Whether PostgreSQL refused a statement (a constraint, a value, a deadlock: severity ERROR),
  * rather than the connection or the server failing (FATAL or PANIC, or no answer at all).
  */
@@ -116,32 +138,159 @@ function refusedStatement(error: unknown): boolean {
 const DELETE_ANSWERS_OF_GONE = `delete from answers a using gone
    where a.questionnaire_id = gone.questionnaire_id and a.response_id = gone.id`;
 
+/**
+ * A submission of a draft as it is, without reading it first: the response's own fields, and
+ * the draft they go with.
+ */
+export interface DraftSubmission {
+  tokenHash: string;
+  questionnaireId: string;
+  id: string;
+  language: string;
+  isoWeek: string;
+  recordKey: number;
+  receiptHash: string;
+}
+
+/**
+ * One statement stores the submissions of several drafts: deletes each draft that can be
+ * submitted as it is (complete, of that questionnaire, live, without an access code), and for
+ * each one deleted inserts its response, with the draft's answers as they were: one row for a
+ * submission, whatever its number of answers. The fold makes them answer rows later
+ * (expandDraftAnswers). A draft not deleted gets no response: its submission goes the long way.
+ */
+const SUBMIT_DRAFTS = `with submitted as (
+    select * from jsonb_to_recordset($1::jsonb) as s (token_hash text, questionnaire_id uuid,
+      id uuid, language text, iso_week text, record_key float8, receipt_hash text)
+  ), draft as (
+    delete from drafts d using submitted s
+     where d.token_hash = s.token_hash and d.questionnaire_id = s.questionnaire_id
+       and d.complete and d.access_code_hash is null and d.expires_at > now()
+    returning d.token_hash, d.version_id, d.answers
+  )
+  insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
+    receipt_hash, draft_answers)
+  select s.questionnaire_id, s.id, d.version_id, s.language, s.iso_week, s.record_key,
+    s.receipt_hash, d.answers
+    from submitted s join draft d using (token_hash)
+  returning id`;
+
+/**
+ * Calls gathered into one statement (see batched), with a draft's calls after the first
+ * dropped from it: a draft can be in a statement once. Each call dropped is answered
+ * `again(the first call's answer)`. When PostgreSQL refuses the statement,
+ * each call is tried again alone, so that one call it refuses fails no other, and each gets its
+ * own answer. When the database cannot be reached, they all fail at once: trying each again
+ * would only wait again.
+ */
+function batchedByDraft<K extends { tokenHash: string }, R>(
+  run: (keys: K[]) => Promise<R[]>,
+  again: (first: R) => R,
+) {
+  const firstOfEachDraft = async (keys: K[]): Promise<R[]> => {
+    const first = new Map<string, K>();
+    for (const key of keys) if (!first.has(key.tokenHash)) first.set(key.tokenHash, key);
+    const sent = [...first.values()];
+    const results = new Map(zip(sent, await run(sent)));
+    return keys.map((key) => results.get(key) ?? again(results.get(first.get(key.tokenHash)!)!));
+  };
+  return batched(async (keys: K[]): Promise<(R | CallFailed)[]> => {
+    if (keys.length === 1) return firstOfEachDraft(keys);
+    return firstOfEachDraft(keys).catch((error: unknown) => {
+      if (!refusedStatement(error)) throw error;
+      return Promise.all(
+        keys.map((key) =>
+          firstOfEachDraft([key]).then(
+            ([result]) => result as R,
+            (alone: unknown) => new CallFailed(alone),
+          ),
+        ),
+      );
+    });
+  });
+}
+
+function zip<A, B>(as: readonly A[], bs: readonly B[]): [A, B][] {
+  return as.map((a, i) => [a, bs[i] as B]);
+}
+
+/** Makes a response's answer rows from its draft's answers and the version it answered. */
+export type RowsOf = (
+  versionId: string,
+  draftAnswers: Answers,
+) => ResponseRow[] | Promise<ResponseRow[]>;
+
 export function responseRepository(db: Db) {
   const storeOne = (submission: Submission, on: Db = db) =>
     storeSubmissions(on, [submission]).then(([stored]) => stored as Stored);
 
-  /**
-   * Submissions made while a statement stores others go together into the next statement (see
-   * batched): one commit, and one round trip, for the submissions of many citizens. When
-   * PostgreSQL refuses that statement, each of its submissions is tried again alone, so that
-   * one submission it refuses fails no other, and each gets its own answer. When the database
-   * cannot be reached, the batch fails at once: trying each again would only wait again.
-   */
-  const storeBatched = batched(
-    async (submissions: Submission[]): Promise<(Stored | CallFailed)[]> => {
-      if (submissions.length === 1) return storeSubmissions(db, submissions);
-      return storeSubmissions(db, submissions).catch((error: unknown) => {
-        if (!refusedStatement(error)) throw error;
-        return Promise.all(
-          submissions.map((submission) =>
-            storeOne(submission).catch((alone: unknown) => new CallFailed(alone)),
-          ),
-        );
-      });
-    },
+  /** Submissions made while a statement stores others go together into the next one. */
+  const storeBatched = batchedByDraft(
+    (submissions: Submission[]) => storeSubmissions(db, submissions),
+    (): Stored => 'draft-gone',
   );
 
+  const submitBatched = batchedByDraft(
+    (submissions: DraftSubmission[]) => submitDrafts(db, submissions),
+    (first: Submitted): Submitted => (first === 'stored' ? 'draft-gone' : 'not-submitted'),
+  );
+
+  /**
+   * Makes up to `limit` responses stored with their draft's answers (submitDraft) into answer
+   * rows, as insert stores them, in the caller's transaction: those of one questionnaire, or
+   * of any when `questionnaireId` is undefined. Returns how many. Responses another
+   * transaction is making into rows are skipped; those made here stay locked until the
+   * transaction ends, so a withdrawal waits for their answer rows, then deletes them too.
+   */
+  async function expandDraftAnswers(
+    trx: Knex.Transaction,
+    questionnaireId: string | undefined,
+    rowsOf: RowsOf,
+    limit: number,
+  ): Promise<number> {
+    const found = (
+      await trx.raw(
+        `select questionnaire_id, id, version_id, draft_answers from responses
+          where ${questionnaireId === undefined ? '' : 'questionnaire_id = :q and'}
+                not aggregated and draft_answers is not null
+          limit :limit for update skip locked`,
+        { q: questionnaireId ?? null, limit },
+      )
+    ).rows as {
+      questionnaire_id: string;
+      id: string;
+      version_id: string;
+      draft_answers: Answers;
+    }[];
+    if (found.length === 0) return 0;
+    const lines: string[] = [];
+    for (const response of found) {
+      const prefix = `${response.questionnaire_id}\t${response.id}\t`;
+      const rows = await rowsOf(response.version_id, response.draft_answers);
+      rows.forEach((row, ordinal) => lines.push(answerLine(prefix, ordinal, row)));
+    }
+    const connection = (await trx.client.acquireConnection()) as PgClient;
+    if (lines.length > 0) await copyInto(connection, ANSWER_COLUMNS, lines);
+    await trx.raw(
+      `update responses r set draft_answers = null
+         from unnest(?::uuid[], ?::uuid[]) as e (questionnaire_id, id)
+        where r.questionnaire_id = e.questionnaire_id and r.id = e.id`,
+      [found.map((r) => r.questionnaire_id), found.map((r) => r.id)],
+    );
+    return found.length;
+  }
+
   return {
+    /**
+     * Submits a draft as it is, without reading it: 'stored' when its response is stored and
+     * the draft deleted; 'draft-gone' when the same draft's submission in the same statement
+     * was. 'not-submitted' (nothing stored or deleted) when there is no such draft to submit as
+     * it is: gone, expired, of another questionnaire, incomplete, or with an access code; the
+     * submission then has to read it (insert). Submissions made meanwhile go together into the
+     * next statement.
+     */
+    submitDraft: submitBatched,
+
     /**
      * Stores the response and its answers and deletes the draft, all or nothing. Without a draft
      * to delete (the same draft submitted twice at once, or expired and purged meanwhile),
@@ -185,12 +334,7 @@ export function responseRepository(db: Db) {
             `${copyText(r.isoWeek)}\t${r.recordKey}\t${copyText(r.receiptHash)}\n`,
         );
         const prefix = `${r.questionnaireId}\t${r.id}\t`;
-        r.rows.forEach((row, ordinal) => {
-          answerLines.push(
-            `${prefix}${ordinal}\t${copyText(row.questionKey)}\t${copyText(row.item)}\t` +
-              `${copyText(row.value)}\t${row.freeText === true ? 't' : 'f'}\n`,
-          );
-        });
+        r.rows.forEach((row, ordinal) => answerLines.push(answerLine(prefix, ordinal, row)));
       }
       await db.transaction(async (trx) => {
         // Losing the last batches in a crash is harmless here; waiting for each flush is not.
@@ -201,14 +345,15 @@ export function responseRepository(db: Db) {
           'responses (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)',
           responseLines,
         );
-        if (answerLines.length > 0)
-          await copyInto(
-            connection,
-            'answers (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)',
-            answerLines,
-          );
+        if (answerLines.length > 0) await copyInto(connection, ANSWER_COLUMNS, answerLines);
       });
     },
+
+    expandDraftAnswers,
+
+    /** Up to `limit` responses of any questionnaire, as expandDraftAnswers, in a transaction. */
+    expandSomeDraftAnswers: (rowsOf: RowsOf, limit: number) =>
+      db.transaction((trx) => expandDraftAnswers(trx, undefined, rowsOf, limit)),
 
     /** Whether a response with this id exists in the questionnaire. */
     async exists(questionnaireId: string, id: string): Promise<boolean> {
@@ -260,6 +405,17 @@ export function responseRepository(db: Db) {
 }
 
 export type ResponseRepository = ReturnType<typeof responseRepository>;
+
+const ANSWER_COLUMNS =
+  'answers (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)';
+
+/** An answer row in COPY's text format, after its `questionnaire_id\tresponse_id\t`. */
+function answerLine(prefix: string, ordinal: number, row: ResponseRow): string {
+  return (
+    `${prefix}${ordinal}\t${copyText(row.questionKey)}\t${copyText(row.item)}\t` +
+    `${copyText(row.value)}\t${row.freeText === true ? 't' : 'f'}\n`
+  );
+}
 
 /** A value in COPY's text format: backslash, tab and line ends escaped (NUL cannot occur in text). */
 function copyText(value: string): string {

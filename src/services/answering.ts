@@ -67,6 +67,32 @@ function randomRecordKey(): number {
   return (value % 2 ** 53) / 2 ** 53;
 }
 
+/**
+ * A set whose members are forgotten between `ms` and twice `ms` after they were added: two
+ * generations, the older dropped whenever the newer is `ms` old.
+ */
+function recentSet(ms: number) {
+  let current = new Set<string>();
+  let previous = new Set<string>();
+  let since = Date.now();
+  const turn = () => {
+    if (Date.now() - since < ms) return;
+    previous = Date.now() - since < 2 * ms ? current : new Set();
+    current = new Set();
+    since = Date.now();
+  };
+  return {
+    add(member: string) {
+      turn();
+      current.add(member);
+    },
+    has(member: string): boolean {
+      turn();
+      return current.has(member) || previous.has(member);
+    },
+  };
+}
+
 function ensureOpen(questionnaire: PublishedQuestionnaire): void {
   if (questionnaire.status === 'open') return;
   const { title, defaultLanguage } = questionnaire.definition;
@@ -140,6 +166,13 @@ export function answeringService(deps: AnsweringDeps) {
       );
     }
   }
+
+  /**
+   * Drafts this process submitted in the last minute or two: their submission again (a double
+   * click, or the browser's back button) finds no draft, and is sent to the thank-you page
+   * rather than the start page. Nothing links them to their responses.
+   */
+  const justSubmitted = recentSet(60_000);
 
   return {
     /**
@@ -239,7 +272,8 @@ export function answeringService(deps: AnsweringDeps) {
       const outcome = applySection(doc, index, form, journey.draft.answers, action !== 'next');
       if (outcome.errors.length > 0)
         return { kind: 'invalid', errors: outcome.errors, answers: outcome.answers };
-      await deps.drafts.saveAnswers(journey.draft.tokenHash, outcome.answers);
+      const complete = firstIncompleteSection(doc, pruneHidden(doc, outcome.answers)) === undefined;
+      await deps.drafts.saveAnswers(journey.draft.tokenHash, outcome.answers, complete);
       const visible = visibleSections(doc, outcome.answers);
       if (action === 'save') {
         const resumeCode = newCode();
@@ -267,6 +301,42 @@ export function answeringService(deps: AnsweringDeps) {
       return draft && token;
     },
 
+    /**
+     * Submits the citizen's draft as it is, without reading it first (responses.submitDraft):
+     * one statement, for the common case. Returns what became of it, as `submit` ('draft-gone'
+     * also when this process submitted the draft a moment ago); undefined when the draft cannot
+     * be submitted so (none, incomplete, or with an access code), and nothing was stored: then
+     * `journey` and `submit` take the long way, and say why.
+     */
+    async submitAsItIs(
+      slug: string,
+      token: string | undefined,
+      language: string,
+    ): Promise<Extract<SubmitResult, { kind: 'submitted' | 'draft-gone' }> | undefined> {
+      if (token === undefined) return undefined;
+      const tokenHash = hashCode(token);
+      if (justSubmitted.has(tokenHash)) return { kind: 'draft-gone' };
+      const questionnaire = await published(slug);
+      ensureOpen(questionnaire);
+      if (questionnaire.definition.mode === 'access-code') return undefined;
+      const receiptCode = newCode();
+      const stored = await deps.responses.submitDraft({
+        tokenHash,
+        questionnaireId: questionnaire.id,
+        id: randomUUID(),
+        language,
+        isoWeek: isoWeek(new Date()),
+        recordKey: randomRecordKey(),
+        receiptHash: hashCode(receiptCode),
+      });
+      if (stored === 'stored') {
+        justSubmitted.add(tokenHash);
+        return { kind: 'submitted', receiptCode };
+      }
+      if (stored === 'draft-gone' || justSubmitted.has(tokenHash)) return { kind: 'draft-gone' };
+      return undefined;
+    },
+
     /** Stores the response (anonymised) and deletes the draft; returns the receipt code. */
     async submit(journey: Journey & { draft: Draft }, language: string): Promise<SubmitResult> {
       const doc = journey.questionnaire.definition;
@@ -288,6 +358,7 @@ export function answeringService(deps: AnsweringDeps) {
         journey.draft,
       );
       if (stored !== 'stored') return { kind: stored };
+      justSubmitted.add(journey.draft.tokenHash);
       if (journey.draft.accessCodeHash !== null)
         await separateCodeFromResponse(journey.questionnaire.id, journey.draft.accessCodeHash);
       return { kind: 'submitted', receiptCode };

@@ -90,6 +90,8 @@ describe('anonymity by construction', () => {
       'answers.value',
       // Whether the response is already in the published results (folded in batches of k).
       'responses.aggregated',
+      // The draft's answers, until they are made into answer rows (then null): the same answers.
+      'responses.draft_answers',
       'responses.id',
       'responses.iso_week',
       'responses.language',

@@ -12,7 +12,7 @@ import { createApp } from '../../src/app.js';
 import { hashCode } from '../../src/domain/codes.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { ACQUIRE_TIMEOUT_MS, createDb, type Db } from '../../src/db/knex.js';
-import { depsFromDb } from '../../src/deps.js';
+import { depsFromDb, type Deps } from '../../src/deps.js';
 import { PATHS } from '../../src/paths.js';
 import { RETRY_AFTER_SECONDS } from '../../src/web/unavailable.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -167,14 +167,19 @@ describe('when PostgreSQL cannot be reached', () => {
        for each row execute function lose_connection()`,
     );
 
-  /** The stored answers of the response a receipt belongs to (none when it was not stored). */
-  const storedAnswers = (receipt: string) =>
-    onAppDatabase([
+  /**
+   * The stored answers of the response a receipt belongs to (none when it was not stored), once
+   * made into answer rows (as housekeeping does).
+   */
+  const storedAnswers = async (receipt: string) => {
+    await t.deps.results.expandDraftAnswers();
+    return onAppDatabase([
       `select a.question_key, a.item, a.value from responses r
          join answers a on a.questionnaire_id = r.questionnaire_id and a.response_id = r.id
         where r.receipt_hash = $1 order by a.ordinal`,
       [hashCode(receipt)],
     ]);
+  };
 
   const responseCount = async () =>
     Number((await onAppDatabase('select count(*) as n from responses'))[0]?.n);
@@ -455,6 +460,7 @@ describe('a PostgreSQL killed in the middle of a burst of submissions', () => {
   let server: EmbeddedDatabase;
   let db: Db;
   let app: Express;
+  let deps: Deps;
   /** The crash and restart, once begun: waited for before the end, even when the test failed. */
   let killed: Promise<void> | undefined;
 
@@ -465,7 +471,8 @@ describe('a PostgreSQL killed in the middle of a burst of submissions', () => {
     port = await freePort();
     server = await startEmbeddedPostgres({ dir: join(folder, 'pg'), port });
     db = await quietDb(server.url, 10);
-    app = createApp(await migrateAndSeed(db));
+    deps = await migrateAndSeed(db);
+    app = createApp(deps);
   }, 120_000);
   afterAll(async () => {
     await killed?.catch(() => {});
@@ -603,6 +610,8 @@ describe('a PostgreSQL killed in the middle of a burst of submissions', () => {
     expect(Number((await db('responses').count('* as n').first())?.n)).toBe(
       receipts.length + unacknowledged,
     );
+    // Made into answer rows as housekeeping does: every one has its answers.
+    await deps.results.expandDraftAnswers();
     const withoutAnswers = await db('responses as r')
       .whereNotExists(db('answers as a').whereRaw('a.response_id = r.id'))
       .count('* as n')

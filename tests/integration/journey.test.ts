@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
@@ -28,6 +29,8 @@ describe('a citizen answering the demo questionnaire', () => {
     );
     await completeDemo(new Citizen(t.app), 'en', answers);
     expect(await responseCount()).toBe(before + 1);
+    // Made into answer rows as housekeeping does.
+    await t.deps.results.expandDraftAnswers();
     const stored = await t.db('answers').where('question_key', 'comments').pluck('value');
     expect(stored).toContain(long);
   });
@@ -54,8 +57,35 @@ describe('a citizen answering the demo questionnaire', () => {
     );
     expect(receipts).toHaveLength(1);
     expect(await responseCount()).toBe(before + 1);
+    await t.deps.results.expandDraftAnswers();
     const answersAfter = Number((await t.db('answers').count('* as n').first())?.n);
     expect(answersAfter - answersBefore).toBeGreaterThan(20);
+  });
+
+  it('sends a double click whose second submit arrives after the first was stored to the thank-you page, and stores nothing more', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.begin('en');
+    for (const [i, fields] of DEMO_ANSWERS.entries()) await citizen.answer('en', i + 1, fields);
+    // The cookies as the browser sent them with both clicks, before the first answer came.
+    const { jar } = citizen.agent as unknown as {
+      jar: { getCookies(access: object): { toValueString(): string } };
+    };
+    const cookies = jar
+      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+      .toValueString();
+    expect(cookies).toMatch(/draft/);
+    const before = await responseCount();
+    const first = await citizen.post(`/en/q/${DEMO}/submit`);
+    expect(first.headers.location).toBe(`/en/q/${DEMO}/done`);
+    const second = await request(t.app)
+      .post(`/en/q/${DEMO}/submit`)
+      .set('Cookie', cookies)
+      .type('form')
+      .send({ _csrf: citizen.csrf });
+    expect(second.status).toBe(303);
+    expect(second.headers.location).toBe(`/en/q/${DEMO}/done`);
+    expect(String(second.headers['set-cookie'] ?? '')).not.toContain('receipt');
+    expect(await responseCount()).toBe(before + 1);
   });
 
   it('shows the progress "Section 2 of 5" in the citizen language', async () => {

@@ -16,9 +16,52 @@ const answersForeignKeys = async () =>
     )
   ).rows.map((r) => r.conname);
 
+/** Rolls back the newest migrations, one at a time, until `name` is the newest applied. */
+async function downTo(name: string) {
+  for (;;) {
+    const [last] = (await t
+      .db('knex_migrations')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .pluck('name')) as string[];
+    if (last === name) return;
+    if (last === undefined) throw new Error(`${name} was never applied`);
+    await t.db.migrate.down();
+  }
+}
+
 describe('migrations', () => {
+  it('20261123000800 adds the columns for submissions stored as one row; its rollback refuses while some wait to be made into answer rows', async () => {
+    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(true);
+    expect(await t.db.schema.hasColumn('drafts', 'complete')).toBe(true);
+    const demo = (await t
+      .db('questionnaires')
+      .where('slug', 'genomic-data-sharing')
+      .first('id', 'published_version_id')) as { id: string; published_version_id: string };
+    const id = randomUUID();
+    await t.db('responses').insert({
+      questionnaire_id: demo.id,
+      id,
+      version_id: demo.published_version_id,
+      language: 'en',
+      iso_week: '2026-W47',
+      record_key: 0.5,
+      receipt_hash: randomUUID(),
+      draft_answers: JSON.stringify({ age: 'age_35_64' }),
+    });
+    await expect(t.db.migrate.down()).rejects.toThrow(/fold them first/);
+    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(true);
+    await t.db('responses').where('id', id).delete();
+    await downTo('20261123000700_answers_without_row_checks');
+    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(false);
+    expect(await t.db.schema.hasColumn('drafts', 'complete')).toBe(false);
+    await migrateLatest(t.db);
+    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(true);
+  });
+
   it('20261123000700 drops the foreign key of answers, and its rollback puts it back', async () => {
     expect(await answersForeignKeys()).toEqual([]);
+    await downTo('20261123000700_answers_without_row_checks');
     await t.db.migrate.down();
     expect(await answersForeignKeys()).toEqual(['answers_questionnaire_id_response_id_foreign']);
     await migrateLatest(t.db);
@@ -26,14 +69,8 @@ describe('migrations', () => {
   });
 
   it('20261123000600 marks the free-text answers stored before it, from the version each response answered', async () => {
-    const [last] = (await t
-      .db('knex_migrations')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .pluck('name')) as string[];
-    expect(last).toBe('20261123000700_answers_without_row_checks');
-    // Down to before 20261123000600: the newer migration first.
-    await t.db.migrate.down();
+    // Down to before 20261123000600: the newer migrations first.
+    await downTo('20261123000600_free_text_rows');
     await t.db.migrate.down();
     expect(await t.db.schema.hasColumn('answers', 'free_text')).toBe(false);
     const demo = (await t

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashCode } from '../../src/domain/codes.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
 
@@ -73,6 +74,8 @@ describe('save and resume later', () => {
 describe('withdrawal with the receipt code', () => {
   it('deletes the response and all its answers', async () => {
     const receipt = await completeDemo(new Citizen(t.app), 'en');
+    // Made into answer rows as housekeeping does.
+    await t.deps.results.expandDraftAnswers();
     const responses = await count('responses');
     const answers = await count('answers');
     const citizen = new Citizen(t.app);
@@ -89,6 +92,23 @@ describe('withdrawal with the receipt code', () => {
         .count('* as n')
         .first(),
     ).toEqual({ n: '0' });
+  });
+
+  it('deletes a response still waiting to be made into answer rows, and no answer rows appear for it', async () => {
+    const receipt = await completeDemo(new Citizen(t.app), 'en');
+    const waiting = await t
+      .db('responses')
+      .where('receipt_hash', hashCode(receipt))
+      .first('id', 'draft_answers');
+    expect(waiting?.draft_answers).toMatchObject({ consent_model: expect.any(String) });
+    const citizen = new Citizen(t.app);
+    await citizen.get('/en/withdraw');
+    expect((await citizen.post('/en/withdraw', { code: receipt })).headers.location).toBe(
+      '/en/withdraw/done',
+    );
+    await t.deps.results.expandDraftAnswers();
+    expect(await t.db('responses').where('id', waiting.id).first()).toBeUndefined();
+    expect(await t.db('answers').where('response_id', waiting.id).first()).toBeUndefined();
   });
 
   it('says so when the code is unknown, and deletes nothing', async () => {

@@ -10,7 +10,7 @@ import type { Section } from '../../domain/questionnaire/schema.js';
 import type { Question } from '../../domain/question-types/registry-schema.js';
 import type { FieldError, FormValues } from '../../domain/question-types/types.js';
 import type { Deps } from '../../deps.js';
-import type { Journey } from '../../services/answering.js';
+import type { Journey, SubmitResult } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
 import { logUnreachable, unavailable, unreachableDatabase } from '../unavailable.js';
 import { pageCache } from '../page-cache.js';
@@ -261,19 +261,46 @@ export function journeyRouter(deps: Deps): Router {
     const reason = unreachableDatabase(error);
     if (reason === undefined || res.headersSent) return next(error);
     logUnreachable(deps.logger, res, reason);
+    const notSent = () => unavailable(res).render('pages/public/not-sent', { slug: slugOf(req) });
     const journey = journeys.get(req);
     if (journey) return renderCheck(res, journey, true);
-    unavailable(res).render('pages/public/not-sent', { slug: slugOf(req) });
+    // Submitted as it was, the draft was not read. When only the connection under the statement
+    // was lost, the database may answer another: read it, to show the check page again.
+    if (reason !== 'connection-lost') return notSent();
+    answering
+      .journey(slugOf(req), draftCookie(req, slugOf(req)))
+      .then(
+        (found) => (found.draft ? renderCheck(res, found as Draftful, true) : notSent()),
+        () => notSent(),
+      )
+      .catch(next);
   }
 
   router.post(
     '/q/:slug/submit',
     async (req: Request, res: Response) => {
       parseEmptyForm(req.body);
-      const journey = await withDraft(req, res);
-      if (!journey) return;
-      const slug = journey.questionnaire.slug;
-      const result = await answering.submit(journey, lang(res));
+      const slug = slugOf(req);
+      let result: SubmitResult | undefined = await answering.submitAsItIs(
+        slug,
+        draftCookie(req, slug),
+        lang(res),
+      );
+      if (result === undefined) {
+        // Not submitted as it was: read the draft, and store it or say why not.
+        const journey = await withDraft(req, res);
+        if (!journey) return;
+        result = await answering.submit(journey, lang(res));
+        if (result.kind === 'code-used') {
+          // Nothing was stored; the draft is kept as it was.
+          const doc = journey.questionnaire.definition;
+          return res.status(409).render('pages/public/code-used', {
+            doc,
+            slug,
+            content: contentContext(doc, lang(res), res.locals.t),
+          });
+        }
+      }
       if (result.kind === 'incomplete')
         return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
       // The same draft was stored by another request a moment before (a double click): thank
@@ -283,15 +310,6 @@ export function journeyRouter(deps: Deps): Router {
       if (result.kind === 'draft-gone') {
         clearDraftCookie(res, slug);
         return res.redirect(303, `${base(res, slug)}/done`);
-      }
-      if (result.kind === 'code-used') {
-        // Nothing was stored; the draft is kept as it was.
-        const doc = journey.questionnaire.definition;
-        return res.status(409).render('pages/public/code-used', {
-          doc,
-          slug,
-          content: contentContext(doc, lang(res), res.locals.t),
-        });
       }
       clearDraftCookie(res, slug);
       setFlash(res, { kind: 'receipt', slug, code: result.receiptCode });
