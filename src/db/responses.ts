@@ -103,10 +103,7 @@ async function storeSubmissions(on: Db, submissions: readonly Submission[]): Pro
 export type Submitted = 'stored' | 'draft-gone' | 'not-submitted';
 
 /** Submits drafts, each a different one, as they are, by one SUBMIT_DRAFTS. */
-async function submitDrafts(
-  on: Db,
-  submissions: readonly DraftSubmission[],
-): Promise<Submitted[]> {
+async function submitDrafts(on: Db, submissions: readonly DraftSubmission[]): Promise<Submitted[]> {
   const submitted = submissions.map((s) => ({
     token_hash: s.tokenHash,
     questionnaire_id: s.questionnaireId,
