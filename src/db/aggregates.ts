@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { addKey, type RawCell } from '../domain/disclosure/index.js';
 import { ABANDONED, type CellCount } from '../domain/results.js';
 import { ResultTally, type CellChange, type TalliedResponse } from '../domain/results-tally.js';
+import { makeAnswerRows } from './answer-rows.js';
 import type { Db } from './knex.js';
 
 /** One maintained cell: respondents and the sum of their 32-bit record keys (mod 2^32). */
@@ -162,11 +163,6 @@ export interface FoldScope {
   dimensions: readonly string[];
   /** Questions without tables (free text): their answers are not counted, so not read. */
   uncounted?: readonly string[];
-  /**
-   * Makes up to `limit` responses stored with their draft's answers into answer rows, in the
-   * fold's transaction, before they are counted (responses.expandDraftAnswers).
-   */
-  expand?: (trx: Knex.Transaction, limit: number) => Promise<unknown>;
 }
 
 export function aggregateRepository(db: Db) {
@@ -187,8 +183,8 @@ export function aggregateRepository(db: Db) {
 
   /**
    * One batch, in the caller's transaction: marks up to `limit` responses as counted, tallies
-   * them, and adds them and the waiting withdrawals to the cells. Responses still holding their
-   * draft's answers wait (see FoldScope.expand). Returns how many responses it counted.
+   * them, and adds them and the waiting withdrawals to the cells. Responses whose answer rows
+   * are not yet made wait (see makeAnswerRows). Returns how many responses it counted.
    */
   async function foldBatch(
     trx: Knex.Transaction,
@@ -205,7 +201,7 @@ export function aggregateRepository(db: Db) {
             where questionnaire_id = :questionnaire and id = any(array(
               select id from responses
                where questionnaire_id = :questionnaire and not aggregated
-                 and draft_answers is null
+                 and answer_rows is null
                limit :limit))
             returning id, language, iso_week,
                       cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
@@ -259,8 +255,9 @@ export function aggregateRepository(db: Db) {
           await trx.raw('select id from questionnaires where id = ? for update', [questionnaireId]);
           const waiting = await pending(trx, questionnaireId);
           if (waiting.total === 0 || (folded === 0 && waiting.total < minimum)) return 0;
-          await scope.expand?.(trx, Math.min(waiting.responses, batch));
           const limit = Math.min(waiting.responses, batch);
+          // Responses stored as one row are counted from their rows of `answers`.
+          await makeAnswerRows(trx, questionnaireId, limit);
           const counted = await foldBatch(trx, questionnaireId, scope, limit);
           // Every waiting withdrawal is folded by each batch.
           return counted + waiting.total - waiting.responses;

@@ -1,5 +1,6 @@
-import type { Answers } from '../domain/questionnaire/journey.js';
+import type { Answers, ResponseRow } from '../domain/questionnaire/journey.js';
 import { addAbandonedInto } from './aggregates.js';
+import { answerRowsJson } from './answer-rows.js';
 import { batched } from './batch.js';
 import { prepared, type Db } from './knex.js';
 
@@ -56,13 +57,21 @@ export function draftRepository(db: Db) {
     }),
 
     /**
-     * `complete`: the draft can be submitted as it is (every required question it shows is
-     * answered), so a submission may store it without reading it (see responses.submitDraft).
+     * `rows`: when the draft can be submitted as it is (every required question it shows is
+     * answered), the answer rows its submission stores, kept with it so that a submission may
+     * store them without reading and checking it (see responses.submitDraft); else undefined.
      */
-    async saveAnswers(tokenHash: string, answers: Answers, complete: boolean): Promise<void> {
+    async saveAnswers(
+      tokenHash: string,
+      answers: Answers,
+      rows: readonly ResponseRow[] | undefined,
+    ): Promise<void> {
       await db('drafts')
         .where('token_hash', tokenHash)
-        .update({ answers: JSON.stringify(answers), complete });
+        .update({
+          answers: JSON.stringify(answers),
+          answer_rows: rows === undefined ? null : answerRowsJson(rows),
+        });
     },
 
     async setResumeHash(tokenHash: string, resumeHash: string): Promise<void> {

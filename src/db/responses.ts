@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Knex } from 'knex';
 import type { PoolClient as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Answers, ResponseRow } from '../domain/questionnaire/journey.js';
+import type { ResponseRow } from '../domain/questionnaire/journey.js';
+import { makeAnswerRows } from './answer-rows.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
 import { batched, CallFailed } from './batch.js';
@@ -151,10 +151,11 @@ export interface DraftSubmission {
 
 /**
  * One statement stores the submissions of several drafts: deletes each draft that can be
- * submitted as it is (complete, of that questionnaire, live, without an access code), and for
- * each one deleted inserts its response, with the draft's answers as they were: one row for a
- * submission, whatever its number of answers. The fold makes them answer rows later
- * (expandDraftAnswers). A draft not deleted gets no response: its submission goes the long way.
+ * submitted as it is (complete, so holding its answer rows; of that questionnaire; live;
+ * without an access code), and for each one deleted inserts its response with those answer
+ * rows in one column: one row for a submission, whatever its number of answers. They become
+ * rows of `answers` a moment later (makeAnswerRows). A draft not deleted gets no response: its
+ * submission goes the long way.
  */
 const SUBMIT_DRAFTS = `with submitted as (
     select * from jsonb_to_recordset($1::jsonb) as s (token_hash text, questionnaire_id uuid,
@@ -162,13 +163,13 @@ const SUBMIT_DRAFTS = `with submitted as (
   ), draft as (
     delete from drafts d using submitted s
      where d.token_hash = s.token_hash and d.questionnaire_id = s.questionnaire_id
-       and d.complete and d.access_code_hash is null and d.expires_at > now()
-    returning d.token_hash, d.version_id, d.answers
+       and d.answer_rows is not null and d.access_code_hash is null and d.expires_at > now()
+    returning d.token_hash, d.version_id, d.answer_rows
   )
   insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
-    receipt_hash, draft_answers)
+    receipt_hash, answer_rows)
   select s.questionnaire_id, s.id, d.version_id, s.language, s.iso_week, s.record_key,
-    s.receipt_hash, d.answers
+    s.receipt_hash, d.answer_rows
     from submitted s join draft d using (token_hash)
   returning id`;
 
@@ -211,12 +212,6 @@ function zip<A, B>(as: readonly A[], bs: readonly B[]): [A, B][] {
   return as.map((a, i) => [a, bs[i] as B]);
 }
 
-/** Makes a response's answer rows from its draft's answers and the version it answered. */
-export type RowsOf = (
-  versionId: string,
-  draftAnswers: Answers,
-) => ResponseRow[] | Promise<ResponseRow[]>;
-
 export function responseRepository(db: Db) {
   const storeOne = (submission: Submission, on: Db = db) =>
     storeSubmissions(on, [submission]).then(([stored]) => stored as Stored);
@@ -231,51 +226,6 @@ export function responseRepository(db: Db) {
     (submissions: DraftSubmission[]) => submitDrafts(db, submissions),
     (first: Submitted): Submitted => (first === 'stored' ? 'draft-gone' : 'not-submitted'),
   );
-
-  /**
-   * Makes up to `limit` responses stored with their draft's answers (submitDraft) into answer
-   * rows, as insert stores them, in the caller's transaction: those of one questionnaire, or
-   * of any when `questionnaireId` is undefined. Returns how many. Responses another
-   * transaction is making into rows are skipped; those made here stay locked until the
-   * transaction ends, so a withdrawal waits for their answer rows, then deletes them too.
-   */
-  async function expandDraftAnswers(
-    trx: Knex.Transaction,
-    questionnaireId: string | undefined,
-    rowsOf: RowsOf,
-    limit: number,
-  ): Promise<number> {
-    const found = (
-      await trx.raw(
-        `select questionnaire_id, id, version_id, draft_answers from responses
-          where ${questionnaireId === undefined ? '' : 'questionnaire_id = :q and'}
-                not aggregated and draft_answers is not null
-          limit :limit for update skip locked`,
-        { q: questionnaireId ?? null, limit },
-      )
-    ).rows as {
-      questionnaire_id: string;
-      id: string;
-      version_id: string;
-      draft_answers: Answers;
-    }[];
-    if (found.length === 0) return 0;
-    const lines: string[] = [];
-    for (const response of found) {
-      const prefix = `${response.questionnaire_id}\t${response.id}\t`;
-      const rows = await rowsOf(response.version_id, response.draft_answers);
-      rows.forEach((row, ordinal) => lines.push(answerLine(prefix, ordinal, row)));
-    }
-    const connection = (await trx.client.acquireConnection()) as PgClient;
-    if (lines.length > 0) await copyInto(connection, ANSWER_COLUMNS, lines);
-    await trx.raw(
-      `update responses r set draft_answers = null
-         from unnest(?::uuid[], ?::uuid[]) as e (questionnaire_id, id)
-        where r.questionnaire_id = e.questionnaire_id and r.id = e.id`,
-      [found.map((r) => r.questionnaire_id), found.map((r) => r.id)],
-    );
-    return found.length;
-  }
 
   return {
     /**
@@ -346,11 +296,19 @@ export function responseRepository(db: Db) {
       });
     },
 
-    expandDraftAnswers,
-
-    /** Up to `limit` responses of any questionnaire, as expandDraftAnswers, in a transaction. */
-    expandSomeDraftAnswers: (rowsOf: RowsOf, limit: number) =>
-      db.transaction((trx) => expandDraftAnswers(trx, undefined, rowsOf, limit)),
+    /**
+     * Makes the answer rows of responses stored as one row into rows of `answers` (see
+     * makeAnswerRows), in transactions of at most `batch` responses; returns how many. Run by
+     * housekeeping, so that they do not wait for the next fold.
+     */
+    async makeAnswerRows(batch = 5_000): Promise<number> {
+      let made = 0;
+      for (;;) {
+        const done = await db.transaction((trx) => makeAnswerRows(trx, undefined, batch));
+        made += done;
+        if (done < batch) return made;
+      }
+    },
 
     /** Whether a response with this id exists in the questionnaire. */
     async exists(questionnaireId: string, id: string): Promise<boolean> {

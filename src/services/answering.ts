@@ -272,8 +272,14 @@ export function answeringService(deps: AnsweringDeps) {
       const outcome = applySection(doc, index, form, journey.draft.answers, action !== 'next');
       if (outcome.errors.length > 0)
         return { kind: 'invalid', errors: outcome.errors, answers: outcome.answers };
-      const complete = firstIncompleteSection(doc, pruneHidden(doc, outcome.answers)) === undefined;
-      await deps.drafts.saveAnswers(journey.draft.tokenHash, outcome.answers, complete);
+      // A complete draft keeps what its submission will store (see submitAsItIs).
+      const kept = pruneHidden(doc, outcome.answers);
+      const complete = firstIncompleteSection(doc, kept) === undefined;
+      await deps.drafts.saveAnswers(
+        journey.draft.tokenHash,
+        outcome.answers,
+        complete ? responseRows(doc, kept) : undefined,
+      );
       const visible = visibleSections(doc, outcome.answers);
       if (action === 'save') {
         const resumeCode = newCode();

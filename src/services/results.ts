@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { Account } from '../db/accounts.js';
 import type { AggregateRepository } from '../db/aggregates.js';
 import type { QuestionnaireRepository, QuestionnaireSummary } from '../db/questionnaires.js';
@@ -12,7 +11,6 @@ import {
 } from '../domain/disclosure/index.js';
 import type { Question } from '../domain/question-types/registry-schema.js';
 import type { Questionnaire } from '../domain/questionnaire/schema.js';
-import { responseRows, type Answers, type ResponseRow } from '../domain/questionnaire/journey.js';
 import { completionRate, tableStatistic } from '../domain/result-stats.js';
 import {
   abandonedCount,
@@ -76,35 +74,13 @@ export function resultsService(deps: {
   });
   const cache = resultsCache<Questionnaire[], QuestionnaireResults>();
 
-  /** Published versions never change: each is read once. */
-  const versionDefinitions = new Map<string, Questionnaire>();
-
-  /** A response's answer rows from its draft's answers, by the version it answered. */
-  async function rowsOf(versionId: string, answers: Answers): Promise<ResponseRow[]> {
-    let doc = versionDefinitions.get(versionId);
-    if (!doc) {
-      const found = await deps.questionnaires.findVersion(versionId);
-      if (!found) throw new Error(`version ${versionId} not found`);
-      doc = found.definition;
-      if (versionDefinitions.size > 1000) versionDefinitions.clear();
-      versionDefinitions.set(versionId, doc);
-    }
-    return responseRows(doc, answers);
-  }
-
   /**
    * New answers join the published numbers in batches of at least k while answering goes on;
    * once it has stopped, the rest join too.
    */
   async function fold(q: QuestionnaireSummary, versions: Questionnaire[]) {
     const step = policyOf(q).threshold;
-    const expand = (trx: Knex.Transaction, limit: number) =>
-      deps.responses.expandDraftAnswers(trx, q.id, rowsOf, limit);
-    await deps.aggregates.fold(
-      q.id,
-      { ...foldScopeOf(versions), expand },
-      q.status === 'open' ? step : 0,
-    );
+    await deps.aggregates.fold(q.id, foldScopeOf(versions), q.status === 'open' ? step : 0);
     // Abandoned starts move in steps of k too (docs/results-statistics.md).
     await deps.aggregates.foldAbandoned(q.id, step, q.status === 'open');
   }
@@ -128,20 +104,6 @@ export function resultsService(deps: {
   }
 
   return {
-    /**
-     * Housekeeping: makes the responses stored with their draft's answers into answer rows, in
-     * transactions of at most `batch` responses (the fold also does, before it counts them).
-     * Returns how many.
-     */
-    async expandDraftAnswers(batch = 5_000): Promise<number> {
-      let expanded = 0;
-      for (;;) {
-        const done = await deps.responses.expandSomeDraftAnswers(rowsOf, batch);
-        expanded += done;
-        if (done < batch) return expanded;
-      }
-    },
-
     /** Housekeeping: folds whatever is waiting, for every questionnaire. */
     async foldPending(): Promise<void> {
       const waiting = new Set([

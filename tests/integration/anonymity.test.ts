@@ -90,8 +90,8 @@ describe('anonymity by construction', () => {
       'answers.value',
       // Whether the response is already in the published results (folded in batches of k).
       'responses.aggregated',
-      // The draft's answers, until they are made into answer rows (then null): the same answers.
-      'responses.draft_answers',
+      // The same answer rows as `answers`, in one column, until they are made rows there (null).
+      'responses.answer_rows',
       'responses.id',
       'responses.iso_week',
       'responses.language',

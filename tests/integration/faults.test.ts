@@ -172,7 +172,7 @@ describe('when PostgreSQL cannot be reached', () => {
    * made into answer rows (as housekeeping does).
    */
   const storedAnswers = async (receipt: string) => {
-    await t.deps.results.expandDraftAnswers();
+    await t.deps.repositories.responses.makeAnswerRows();
     return onAppDatabase([
       `select a.question_key, a.item, a.value from responses r
          join answers a on a.questionnaire_id = r.questionnaire_id and a.response_id = r.id
@@ -611,7 +611,7 @@ describe('a PostgreSQL killed in the middle of a burst of submissions', () => {
       receipts.length + unacknowledged,
     );
     // Made into answer rows as housekeeping does: every one has its answers.
-    await deps.results.expandDraftAnswers();
+    await deps.repositories.responses.makeAnswerRows();
     const withoutAnswers = await db('responses as r')
       .whereNotExists(db('answers as a').whereRaw('a.response_id = r.id'))
       .count('* as n')

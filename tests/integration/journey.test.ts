@@ -30,7 +30,7 @@ describe('a citizen answering the demo questionnaire', () => {
     await completeDemo(new Citizen(t.app), 'en', answers);
     expect(await responseCount()).toBe(before + 1);
     // Made into answer rows as housekeeping does.
-    await t.deps.results.expandDraftAnswers();
+    await t.deps.repositories.responses.makeAnswerRows();
     const stored = await t.db('answers').where('question_key', 'comments').pluck('value');
     expect(stored).toContain(long);
   });
@@ -57,7 +57,7 @@ describe('a citizen answering the demo questionnaire', () => {
     );
     expect(receipts).toHaveLength(1);
     expect(await responseCount()).toBe(before + 1);
-    await t.deps.results.expandDraftAnswers();
+    await t.deps.repositories.responses.makeAnswerRows();
     const answersAfter = Number((await t.db('answers').count('* as n').first())?.n);
     expect(answersAfter - answersBefore).toBeGreaterThan(20);
   });

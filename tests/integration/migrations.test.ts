@@ -31,9 +31,9 @@ async function downTo(name: string) {
 }
 
 describe('migrations', () => {
-  it('20261123000800 adds the columns for submissions stored as one row; its rollback refuses while some wait to be made into answer rows', async () => {
-    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(true);
-    expect(await t.db.schema.hasColumn('drafts', 'complete')).toBe(true);
+  it('20261123000800 adds the columns for submissions stored as one row; its rollback first makes the answer rows still waiting', async () => {
+    expect(await t.db.schema.hasColumn('responses', 'answer_rows')).toBe(true);
+    expect(await t.db.schema.hasColumn('drafts', 'answer_rows')).toBe(true);
     const demo = (await t
       .db('questionnaires')
       .where('slug', 'genomic-data-sharing')
@@ -47,16 +47,28 @@ describe('migrations', () => {
       iso_week: '2026-W47',
       record_key: 0.5,
       receipt_hash: randomUUID(),
-      draft_answers: JSON.stringify({ age: 'age_35_64' }),
+      answer_rows: JSON.stringify([
+        ['age', '', 'age_35_64', false],
+        ['comments', '', 'my own words', true],
+      ]),
     });
-    await expect(t.db.migrate.down()).rejects.toThrow(/fold them first/);
-    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(true);
-    await t.db('responses').where('id', id).delete();
     await downTo('20261123000700_answers_without_row_checks');
-    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(false);
-    expect(await t.db.schema.hasColumn('drafts', 'complete')).toBe(false);
+    expect(await t.db.schema.hasColumn('responses', 'answer_rows')).toBe(false);
+    expect(await t.db.schema.hasColumn('drafts', 'answer_rows')).toBe(false);
+    expect(
+      await t
+        .db('answers')
+        .where('response_id', id)
+        .orderBy('ordinal')
+        .select('ordinal', 'question_key', 'item', 'value', 'free_text'),
+    ).toEqual([
+      { ordinal: 0, question_key: 'age', item: '', value: 'age_35_64', free_text: false },
+      { ordinal: 1, question_key: 'comments', item: '', value: 'my own words', free_text: true },
+    ]);
+    await t.db('answers').where('response_id', id).delete();
+    await t.db('responses').where('id', id).delete();
     await migrateLatest(t.db);
-    expect(await t.db.schema.hasColumn('responses', 'draft_answers')).toBe(true);
+    expect(await t.db.schema.hasColumn('responses', 'answer_rows')).toBe(true);
   });
 
   it('20261123000700 drops the foreign key of answers, and its rollback puts it back', async () => {

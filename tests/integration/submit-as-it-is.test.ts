@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DraftSubmission } from '../../src/db/responses.js';
+import { hashCode } from '../../src/domain/codes.js';
+import type { ResponseRow } from '../../src/domain/questionnaire/journey.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Citizen, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
+
+/**
+ * A complete draft is submitted by one statement that never reads it (src/db/responses.ts
+ * submitDraft): the response is stored with the draft's answers in one row, and made into
+ * answer rows later (expandDraftAnswers), by housekeeping and by every fold before it counts.
+ */
+let t: TestApp;
+let questionnaireId: string;
+let versionId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const row = (await t
+    .db('questionnaires')
+    .where('slug', DEMO)
+    .first('id', 'published_version_id')) as { id: string; published_version_id: string };
+  questionnaireId = row.id;
+  versionId = row.published_version_id;
+});
+afterAll(async () => t.close());
+
+/** A citizen who has answered every section of the demo and is on the check page. */
+async function onCheckPage(lang = 'en'): Promise<Citizen> {
+  const citizen = new Citizen(t.app);
+  await citizen.begin(lang);
+  for (const [i, fields] of DEMO_ANSWERS.entries()) {
+    const res = await citizen.answer(lang, i + 1, fields);
+    expect(res.status).toBe(303);
+  }
+  await citizen.get(`/${lang}/q/${DEMO}/check`);
+  return citizen;
+}
+
+/** The hash of the citizen's draft token, from the cookie their browser keeps. */
+function draftHashOf(citizen: Citizen): string {
+  const { jar } = citizen.agent as unknown as {
+    jar: { getCookie(name: string, access: object): { value: string } | undefined };
+  };
+  const access = { domain: '127.0.0.1', path: '/', secure: false, script: false };
+  const token = jar.getCookie(`consulta_draft_${DEMO}`, access)?.value;
+  if (!token) throw new Error('no draft cookie');
+  return hashCode(token);
+}
+
+/** The receipt on the thank-you page a submit redirected to. */
+async function receiptAfter(citizen: Citizen, location: string): Promise<string> {
+  await citizen.get(location);
+  const code = /id="receipt-code"><strong>([0-9A-Z-]+)</.exec(citizen.html)?.[1];
+  if (!code) throw new Error('no receipt on the thank-you page');
+  return code;
+}
+
+const responseOf = async (receipt: string) =>
+  (await t.db('responses').where('receipt_hash', hashCode(receipt)).first()) as
+    { id: string; version_id: string; language: string; answer_rows: unknown } | undefined;
+
+const answerRows = (responseId: string) =>
+  t
+    .db('answers')
+    .where({ questionnaire_id: questionnaireId, response_id: responseId })
+    .orderBy('ordinal')
+    .select('ordinal', 'question_key', 'item', 'value', 'free_text');
+
+const draftOf = async (tokenHash: string) =>
+  (await t.db('drafts').where('token_hash', tokenHash).first()) as
+    { answer_rows: unknown } | undefined;
+
+/** The answer rows of the drafts made below. */
+const ROWS: ResponseRow[] = [
+  { questionKey: 'familiarity', item: '', value: 'very_familiar' },
+  { questionKey: 'comments', item: '', value: 'my [email]', freeText: true },
+];
+
+let made = 0;
+/** A live draft of the demo with these answers; returns its token's hash. */
+async function draft(
+  options: { complete?: boolean; accessCodeHash?: string | null; hours?: number } = {},
+): Promise<string> {
+  const tokenHash = `as-it-is-${++made}-${randomUUID()}`;
+  await t.deps.repositories.drafts.create(
+    { tokenHash, questionnaireId, versionId, accessCodeHash: options.accessCodeHash ?? null },
+    options.hours ?? 1,
+  );
+  await t.deps.repositories.drafts.saveAnswers(
+    tokenHash,
+    { familiarity: 'very_familiar', prior_test: 'no' },
+    options.complete === false ? undefined : ROWS,
+  );
+  return tokenHash;
+}
+
+const submission = (tokenHash: string): DraftSubmission => ({
+  tokenHash,
+  questionnaireId,
+  id: randomUUID(),
+  language: 'en',
+  isoWeek: '2026-W47',
+  recordKey: Math.random(),
+  receiptHash: randomUUID(),
+});
+
+describe('a complete draft submitted as it is', () => {
+  it('stores the response with the same answer rows as a draft read and checked first, once they are made', async () => {
+    // One citizen's draft goes by the one statement; the other's is made to look incomplete,
+    // so that its submission reads and checks it, and stores its answer rows at once.
+    const quick = await onCheckPage();
+    const slow = await onCheckPage();
+    await t.db('drafts').where('token_hash', draftHashOf(slow)).update({ answer_rows: null });
+
+    const quickSubmit = await quick.post(`/en/q/${DEMO}/submit`);
+    const slowSubmit = await slow.post(`/en/q/${DEMO}/submit`);
+    expect(quickSubmit.headers.location).toBe(`/en/q/${DEMO}/done`);
+    expect(slowSubmit.headers.location).toBe(`/en/q/${DEMO}/done`);
+    const quickResponse = await responseOf(await receiptAfter(quick, `/en/q/${DEMO}/done`));
+    const slowResponse = await responseOf(await receiptAfter(slow, `/en/q/${DEMO}/done`));
+    if (!quickResponse || !slowResponse) throw new Error('a response was not stored');
+
+    // Stored as one row: the draft's answers, no answer rows yet.
+    expect(quickResponse.answer_rows).toContainEqual(['consent_model', '', 'broad_once', false]);
+    expect(await answerRows(quickResponse.id)).toEqual([]);
+    expect(slowResponse.answer_rows).toBeNull();
+    expect(quickResponse.version_id).toBe(versionId);
+    expect(quickResponse.language).toBe('en');
+
+    expect(await t.deps.repositories.responses.makeAnswerRows()).toBeGreaterThanOrEqual(1);
+    const rows = await answerRows(quickResponse.id);
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows).toEqual(await answerRows(slowResponse.id));
+    expect(
+      (await t.db('responses').where('id', quickResponse.id).first('answer_rows')) as unknown,
+    ).toEqual({ answer_rows: null });
+    // Nothing is left to make: a second pass makes none again.
+    expect(await t.deps.repositories.responses.makeAnswerRows()).toBe(0);
+    expect(await answerRows(quickResponse.id)).toEqual(rows);
+  });
+
+  it('marks a draft complete only while every required question it shows is answered', async () => {
+    const citizen = new Citizen(t.app);
+    await citizen.begin('en');
+    const complete = async () => (await draftOf(draftHashOf(citizen)))?.answer_rows != null;
+    for (const [i, fields] of DEMO_ANSWERS.entries()) {
+      await citizen.answer('en', i + 1, fields);
+      // Complete once section 4 is saved: section 5 asks nothing that must be answered.
+      expect(await complete()).toBe(i >= 3);
+    }
+    // Going back from section 3 with a required question emptied saves it without it.
+    const { consent_model: _emptied, ...withoutConsentModel } = DEMO_ANSWERS[2]!;
+    expect((await citizen.answer('en', 3, withoutConsentModel, 'back')).status).toBe(303);
+    expect(await complete()).toBe(false);
+
+    // Its submission reads it, stores nothing, and sends the citizen to the missing answer.
+    const before = await t.db('responses').count('* as n').first();
+    await citizen.get(`/en/q/${DEMO}/check`);
+    const submitted = await citizen.post(`/en/q/${DEMO}/submit`);
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.location).toBe(`/en/q/${DEMO}/s/3`);
+    expect(await t.db('responses').count('* as n').first()).toEqual(before);
+    expect(await draftOf(draftHashOf(citizen))).toBeDefined();
+  });
+
+  it('submits none but a live, complete draft of that questionnaire without an access code', async () => {
+    const submitDraft = t.deps.repositories.responses.submitDraft;
+    const incomplete = await draft({ complete: false });
+    const codeHash = `code-${randomUUID()}`;
+    await t.db('access_codes').insert({ questionnaire_id: questionnaireId, code_hash: codeHash });
+    const withCode = await draft({ accessCodeHash: codeHash });
+    const expired = await draft({ hours: -1 });
+    const complete = await draft();
+    const elsewhere = { ...submission(complete), questionnaireId: randomUUID() };
+
+    expect(await submitDraft(submission(incomplete))).toBe('not-submitted');
+    expect(await submitDraft(submission(withCode))).toBe('not-submitted');
+    expect(await submitDraft(submission(expired))).toBe('not-submitted');
+    expect(await submitDraft(elsewhere)).toBe('not-submitted');
+    expect(await submitDraft(submission(`no-such-draft-${randomUUID()}`))).toBe('not-submitted');
+    // None of them was deleted.
+    for (const hash of [incomplete, withCode, expired, complete])
+      expect(await draftOf(hash)).toBeDefined();
+
+    const stored = submission(complete);
+    expect(await submitDraft(stored)).toBe('stored');
+    expect(await draftOf(complete)).toBeUndefined();
+    expect(await t.db('responses').where('id', stored.id).first('answer_rows')).toEqual({
+      answer_rows: [
+        ['familiarity', '', 'very_familiar', false],
+        ['comments', '', 'my [email]', true],
+      ],
+    });
+    expect(await t.deps.repositories.responses.makeAnswerRows()).toBeGreaterThanOrEqual(1);
+    expect(await answerRows(stored.id)).toEqual([
+      {
+        ordinal: 0,
+        question_key: 'familiarity',
+        item: '',
+        value: 'very_familiar',
+        free_text: false,
+      },
+      { ordinal: 1, question_key: 'comments', item: '', value: 'my [email]', free_text: true },
+    ]);
+    // Submitted again, it is gone.
+    expect(await submitDraft(submission(complete))).toBe('not-submitted');
+  });
+
+  it('stores each of many drafts submitted at once, and one draft submitted twice in one statement once', async () => {
+    const hashes = await Promise.all(Array.from({ length: 10 }, () => draft()));
+    const submissions = hashes.map(submission);
+    const twice = submission(hashes[0] as string);
+    const results = await Promise.all(
+      [...submissions, twice].map((s) => t.deps.repositories.responses.submitDraft(s)),
+    );
+    expect(results).toEqual([...hashes.map(() => 'stored'), 'draft-gone']);
+    const stored = (await t
+      .db('responses')
+      .whereIn(
+        'id',
+        [...submissions, twice].map((s) => s.id),
+      )
+      .pluck('id')) as string[];
+    expect(stored.sort()).toEqual(submissions.map((s) => s.id).sort());
+  });
+
+  it('is counted by the fold, which makes its answer rows first, in its own transaction', async () => {
+    const aggregates = t.deps.repositories.aggregates;
+    await aggregates.fold(questionnaireId, { dimensions: [] }, 0);
+    const hash = await draft();
+    const stored = submission(hash);
+    expect(await t.deps.repositories.responses.submitDraft(stored)).toBe('stored');
+    expect(await answerRows(stored.id)).toEqual([]);
+
+    const familiarity = async () =>
+      Number(
+        (
+          (await t
+            .db('result_cells')
+            .where({
+              questionnaire_id: questionnaireId,
+              dimension: '',
+              question_key: 'familiarity',
+              value: 'very_familiar',
+            })
+            .first('count')) as { count: string } | undefined
+        )?.count ?? 0,
+      );
+    const before = await familiarity();
+    expect(await aggregates.fold(questionnaireId, { dimensions: [] }, 0)).toBe(1);
+    expect(
+      await t.db('responses').where('id', stored.id).first('aggregated', 'answer_rows'),
+    ).toEqual({ aggregated: true, answer_rows: null });
+    expect(await familiarity()).toBe(before + 1);
+    expect((await answerRows(stored.id)).map((r) => r.question_key)).toContain('familiarity');
+  });
+});
