@@ -281,6 +281,8 @@ describe.skipIf(!suite.enabled)(
       );
       await citizenContext.close();
 
+      // Made into rows of `answers` as housekeeping does.
+      await app.deps.repositories.responses.makeAnswerRows();
       const stored = await app
         .db('answers as a')
         .join('questionnaires as q', 'q.id', 'a.questionnaire_id')

@@ -179,6 +179,9 @@ describe('anonymity by construction', () => {
   });
 
   it('numbers are stored as bands and free text is redacted', async () => {
+    // Before and after a submission's rows are made into rows of `answers`.
+    expect(JSON.stringify(await t.db('responses').pluck('answer_rows'))).not.toContain('37');
+    await t.deps.repositories.responses.makeAnswerRows();
     const answers = await t
       .db('answers')
       .select('question_key', 'item', 'value')

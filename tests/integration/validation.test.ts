@@ -172,6 +172,8 @@ describe('conditional questions', () => {
     await citizen.get(`/en/q/${DEMO}/check`);
     expect(citizen.html).not.toContain('were you asked');
     await citizen.post(`/en/q/${DEMO}/submit`);
+    // Made into rows of `answers` as housekeeping does.
+    await t.deps.repositories.responses.makeAnswerRows();
     const hidden = await t
       .db('answers')
       .where('question_key', 'prior_test_consent')
