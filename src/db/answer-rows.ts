@@ -5,13 +5,13 @@ import type { Db } from './knex.js';
  * A response's answer rows as one JSON value (`drafts.answer_rows`, `responses.answer_rows`):
  * an array of `[question_key, item, value, free_text]`, in the order of their ordinals.
  */
-export function answerRowsJson(rows: readonly ResponseRow[]): string {
-  return JSON.stringify(rows.map((r) => [r.questionKey, r.item, r.value, r.freeText === true]));
+export function answerRows(rows: readonly ResponseRow[]): [string, string, string, boolean][] {
+  return rows.map((r) => [r.questionKey, r.item, r.value, r.freeText === true]);
 }
 
 /**
- * Makes the answer rows kept in one column of up to `limit` responses (stored as one row by a
- * submission, see responses.submitDraft) into rows of `answers`, in one statement: those of one
+ * Makes the answer rows kept in one column of up to `limit` responses (every submission stores
+ * its response so, see db/responses.ts) into rows of `answers`, in one statement: those of one
  * questionnaire, or of any when `questionnaireId` is undefined. Only responses not yet counted
  * can hold them. Responses another transaction is making are skipped; those made here stay
  * locked until the caller's transaction ends, so a withdrawal waits, then deletes the rows too.

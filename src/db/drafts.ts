@@ -1,6 +1,6 @@
 import type { Answers, ResponseRow } from '../domain/questionnaire/journey.js';
 import { addAbandonedInto } from './aggregates.js';
-import { answerRowsJson } from './answer-rows.js';
+import { answerRows } from './answer-rows.js';
 import { batched } from './batch.js';
 import { prepared, type Db } from './knex.js';
 
@@ -70,7 +70,7 @@ export function draftRepository(db: Db) {
         .where('token_hash', tokenHash)
         .update({
           answers: JSON.stringify(answers),
-          answer_rows: rows === undefined ? null : answerRowsJson(rows),
+          answer_rows: rows === undefined ? null : JSON.stringify(answerRows(rows)),
         });
     },
 

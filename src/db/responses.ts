@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
-import { makeAnswerRows } from './answer-rows.js';
+import { answerRows, makeAnswerRows } from './answer-rows.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
 import { batched, CallFailed } from './batch.js';
@@ -26,36 +26,26 @@ const DRAFT_GONE = Symbol('draft gone');
 
 /**
  * One statement (atomic by itself, and one round trip to the server) stores the submissions of
- * several drafts: deletes each draft, and only when it was there inserts its response and the
- * response's answers. Submissions and answers come as two JSON arrays of rows; `submission`
- * links an answer to its submission. (JSON rather than an array per column: PostgreSQL sizes an
- * `unnest` by its arrays, so it planned the statement anew for every batch; it gives a JSON
- * row set one estimate whatever its length, so it keeps one plan.)
+ * several drafts: deletes each draft, and only when it was there inserts its response, with its
+ * answer rows in one column as SUBMIT_DRAFTS stores them (made rows of `answers` later, by
+ * makeAnswerRows). The submissions come as one JSON array of rows. (JSON rather than an array
+ * per column: PostgreSQL sizes an `unnest` by its arrays, so it planned the statement anew for
+ * every batch; it gives a JSON row set one estimate whatever its length, so it keeps one plan.)
  */
 const STORE_SUBMISSIONS = `with submitted as (
-    select * from jsonb_to_recordset($1::jsonb) as s (submission int, token_hash text,
-      questionnaire_id uuid, id uuid, version_id uuid, language text, iso_week text,
-      record_key float8, receipt_hash text)
+    select * from jsonb_to_recordset($1::jsonb) as s (token_hash text, questionnaire_id uuid,
+      id uuid, version_id uuid, language text, iso_week text, record_key float8,
+      receipt_hash text, answer_rows jsonb)
   ), draft as (
     delete from drafts d using submitted s where d.token_hash = s.token_hash
     returning d.token_hash
-  ), response as (
-    insert into responses
-      (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)
-    select s.questionnaire_id, s.id, s.version_id, s.language, s.iso_week, s.record_key,
-      s.receipt_hash
-    from submitted s join draft using (token_hash)
-    returning questionnaire_id, id
-  ), stored_answers as (
-    insert into answers
-      (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)
-    select s.questionnaire_id, s.id, a.ordinal, a.question_key, a.item, a.value, a.free_text
-    from jsonb_to_recordset($2::jsonb) as a (submission int, ordinal smallint, question_key text,
-        item text, value text, free_text boolean)
-      join submitted s using (submission)
-      join response r on r.questionnaire_id = s.questionnaire_id and r.id = s.id
   )
-  select id from response`;
+  insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
+    receipt_hash, answer_rows)
+  select s.questionnaire_id, s.id, s.version_id, s.language, s.iso_week, s.record_key,
+    s.receipt_hash, s.answer_rows
+    from submitted s join draft using (token_hash)
+  returning id`;
 
 /** A submission to store, with the hash of the draft it came from. */
 interface Submission {
@@ -67,8 +57,7 @@ type Stored = 'stored' | 'draft-gone';
 
 /** Stores submissions, each of a different draft, by one STORE_SUBMISSIONS. */
 async function storeSubmissions(on: Db, submissions: readonly Submission[]): Promise<Stored[]> {
-  const submitted = submissions.map(({ response: r, tokenHash }, i) => ({
-    submission: i,
+  const submitted = submissions.map(({ response: r, tokenHash }) => ({
     token_hash: tokenHash,
     questionnaire_id: r.questionnaireId,
     id: r.id,
@@ -77,20 +66,10 @@ async function storeSubmissions(on: Db, submissions: readonly Submission[]): Pro
     iso_week: r.isoWeek,
     record_key: r.recordKey,
     receipt_hash: r.receiptHash,
+    answer_rows: answerRows(r.rows),
   }));
-  const answers = submissions.flatMap((s, submission) =>
-    s.response.rows.map((row, ordinal) => ({
-      submission,
-      ordinal,
-      question_key: row.questionKey,
-      item: row.item,
-      value: row.value,
-      free_text: row.freeText === true,
-    })),
-  );
   const rows = await prepared<{ id: string }>(on, 'store-submissions', STORE_SUBMISSIONS, [
     JSON.stringify(submitted),
-    JSON.stringify(answers),
   ]);
   const stored = new Set(rows.map((row) => row.id));
   return submissions.map((s) => (stored.has(s.response.id) ? 'stored' : 'draft-gone'));

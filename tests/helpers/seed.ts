@@ -16,3 +16,11 @@ export async function migrateAndSeed(db: Db) {
   await deps.questionnaireAdmin.seedIfAbsent(PATHS.demoQuestionnaire, DEMO_SLUG);
   return deps;
 }
+
+/** The demo questionnaire's id and its published version's, as seeded. */
+export async function demoIds(db: Db): Promise<{ questionnaireId: string; versionId: string }> {
+  const row = (await db('questionnaires')
+    .where('slug', DEMO_SLUG)
+    .first('id', 'published_version_id')) as { id: string; published_version_id: string };
+  return { questionnaireId: row.id, versionId: row.published_version_id };
+}

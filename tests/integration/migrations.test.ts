@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../src/db/knex.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { demoIds } from '../helpers/seed.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,23 +31,28 @@ async function downTo(name: string) {
   }
 }
 
+/** Inserts a response to the demo questionnaire, with `columns` added; returns its id. */
+async function insertDemoResponse(columns: Record<string, unknown> = {}): Promise<string> {
+  const { questionnaireId, versionId } = await demoIds(t.db);
+  const id = randomUUID();
+  await t.db('responses').insert({
+    questionnaire_id: questionnaireId,
+    id,
+    version_id: versionId,
+    language: 'en',
+    iso_week: '2026-W47',
+    record_key: 0.5,
+    receipt_hash: randomUUID(),
+    ...columns,
+  });
+  return id;
+}
+
 describe('migrations', () => {
   it('20261123000800 adds the columns for submissions stored as one row; its rollback first makes the answer rows still waiting', async () => {
     expect(await t.db.schema.hasColumn('responses', 'answer_rows')).toBe(true);
     expect(await t.db.schema.hasColumn('drafts', 'answer_rows')).toBe(true);
-    const demo = (await t
-      .db('questionnaires')
-      .where('slug', 'genomic-data-sharing')
-      .first('id', 'published_version_id')) as { id: string; published_version_id: string };
-    const id = randomUUID();
-    await t.db('responses').insert({
-      questionnaire_id: demo.id,
-      id,
-      version_id: demo.published_version_id,
-      language: 'en',
-      iso_week: '2026-W47',
-      record_key: 0.5,
-      receipt_hash: randomUUID(),
+    const id = await insertDemoResponse({
       answer_rows: JSON.stringify([
         ['age', '', 'age_35_64', false],
         ['comments', '', 'my own words', true],
@@ -85,20 +91,8 @@ describe('migrations', () => {
     await downTo('20261123000600_free_text_rows');
     await t.db.migrate.down();
     expect(await t.db.schema.hasColumn('answers', 'free_text')).toBe(false);
-    const demo = (await t
-      .db('questionnaires')
-      .where('slug', 'genomic-data-sharing')
-      .first('id', 'published_version_id')) as { id: string; published_version_id: string };
-    const id = randomUUID();
-    await t.db('responses').insert({
-      questionnaire_id: demo.id,
-      id,
-      version_id: demo.published_version_id,
-      language: 'en',
-      iso_week: '2026-W47',
-      record_key: 0.5,
-      receipt_hash: randomUUID(),
-    });
+    const id = await insertDemoResponse();
+    const { questionnaireId } = await demoIds(t.db);
     const rows = [
       ['age', '', 'age_35_64'],
       ['comments', '', 'my own words'],
@@ -106,7 +100,7 @@ describe('migrations', () => {
     ];
     await t.db('answers').insert(
       rows.map(([question_key, item, value], ordinal) => ({
-        questionnaire_id: demo.id,
+        questionnaire_id: questionnaireId,
         response_id: id,
         ordinal,
         question_key,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewResponse } from '../../src/db/responses.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { DEMO } from '../helpers/citizen.js';
+import { demoIds } from '../helpers/seed.js';
 
 /**
  * Submissions made at the same moment are stored by one statement (src/db/responses.ts). These
@@ -15,12 +15,7 @@ let versionId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const row = (await t
-    .db('questionnaires')
-    .where('slug', DEMO)
-    .first('id', 'published_version_id')) as { id: string; published_version_id: string };
-  questionnaireId = row.id;
-  versionId = row.published_version_id;
+  ({ questionnaireId, versionId } = await demoIds(t.db));
 });
 afterAll(async () => t.close());
 
@@ -55,7 +50,9 @@ function response(answer: string, overrides: Partial<NewResponse> = {}): NewResp
 const insert = (r: NewResponse, tokenHash: string) =>
   t.deps.repositories.responses.insert(r, { tokenHash, accessCodeHash: null });
 
+/** A response's rows of `answers`, once made (as housekeeping makes them). */
 async function storedAnswers(responseId: string) {
+  await t.deps.repositories.responses.makeAnswerRows();
   return t
     .db('answers')
     .where({ questionnaire_id: questionnaireId, response_id: responseId })
