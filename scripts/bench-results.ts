@@ -389,7 +389,7 @@ export async function benchResults(options: BenchResultsOptions): Promise<BenchR
     const [sizes] = (
       await db.raw(
         `select (select count(*) from responses) as responses,
-                (select count(*) from answers) as answers,
+                (select sum(jsonb_array_length(answer_rows)) from responses) as answers,
                 pg_database_size(current_database()) as bytes`,
       )
     ).rows as { responses: string; answers: string; bytes: string }[];

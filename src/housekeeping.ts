@@ -16,9 +16,8 @@ async function housekeep(deps: Deps, logger: Logger): Promise<void> {
     deps.repositories.questionnaires
       .applySchedules()
       .then(() => deps.repositories.accessCodes.rewriteNotOpen()),
-    // Submissions stored as one row get their rows of answers; then new responses join the
-    // published results in batches of at least k (disclosure control).
-    deps.repositories.responses.makeAnswerRows().then(() => deps.results.foldPending()),
+    // New responses join the published results in batches of at least k (disclosure control).
+    deps.results.foldPending(),
     // Row-level answers of questionnaires closed longer than their retention period go; the
     // protected aggregates remain.
     deps.results.applyRetention().then((deleted) => {

@@ -2,8 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { addKey, type RawCell } from '../domain/disclosure/index.js';
 import { ABANDONED, type CellCount } from '../domain/results.js';
-import { ResultTally, type CellChange, type TalliedResponse } from '../domain/results-tally.js';
-import { makeAnswerRows } from './answer-rows.js';
+import {
+  ANSWER_SEPARATOR,
+  ResultTally,
+  type CellChange,
+  type TalliedResponse,
+} from '../domain/results-tally.js';
+import type { AnswerRow } from './answer-rows.js';
 import type { Db } from './knex.js';
 
 /** One maintained cell: respondents and the sum of their 32-bit record keys (mod 2^32). */
@@ -11,38 +16,30 @@ export type AggregateRow = CellCount;
 
 const KEY_SPACE = '4294967296';
 
-/**
- * The responses of a CTE `batch` (id, language, iso_week, k), one row each, with their answers
- * to the counted questions joined as a ResultTally reads them (`answers`: rows separated by
- * U+001E, fields by U+001F, which are taken out of values so that a row always splits in three).
- * Each response's answers are found by the primary key, so a batch costs the same however many
- * answers the table holds.
- */
-function talliedSql(counted: string): string {
-  return `
-  select b.k, b.language, b.iso_week,
-         (select string_agg(a.question_key || chr(31) || a.item || chr(31)
-                            || translate(a.value, chr(30) || chr(31), '  '), chr(30))
-            from answers a
-           where a.questionnaire_id = :questionnaire and a.response_id = b.id and ${counted}
-         ) as answers
-    from batch b`;
-}
-
+/** A response as a fold reads it: its record key as a 32-bit integer, and its answer rows. */
 interface TalliedRow {
   k: string;
   language: string;
   iso_week: string;
-  answers: string | null;
+  answer_rows: AnswerRow[];
 }
 
-function tallied(row: TalliedRow): TalliedResponse {
-  return {
-    k: Number(row.k),
-    language: row.language,
-    isoWeek: row.iso_week,
-    answers: row.answers === null ? [] : row.answers.split('\u001e'),
-  };
+/** The record key as a 32-bit integer, with the columns TalliedRow reads. */
+const TALLIED_COLUMNS = `language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k,
+  answer_rows`;
+
+/** The characters that join an answer's fields and rows: a value's are read as spaces. */
+const JOINERS = /[\u001e\u001f]/g;
+
+/** A response's answers to the questions `counted`, as a ResultTally reads them. */
+function tallied(row: TalliedRow, counted: (questionKey: string) => boolean): TalliedResponse {
+  const answers: string[] = [];
+  for (const [questionKey, item, value] of row.answer_rows) {
+    if (!counted(questionKey)) continue;
+    const plain = value.search(JOINERS) < 0 ? value : value.replace(JOINERS, ' ');
+    answers.push(`${questionKey}${ANSWER_SEPARATOR}${item}${ANSWER_SEPARATOR}${plain}`);
+  }
+  return { k: Number(row.k), language: row.language, isoWeek: row.iso_week, answers };
 }
 
 /** Cell changes as the arrays of one `unnest(...)`: one statement whatever their number. */
@@ -84,25 +81,26 @@ export async function withdrawInto(
   // they hold (both read from the cells, as the fold left them).
   const [response] = (
     await trx.raw(
-      `with batch as (
-         select id, language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
-           from responses
-          where questionnaire_id = :questionnaire and id = :response and aggregated
-       ) ${talliedSql(
-         `a.question_key in (select question_key from result_cells
-            where questionnaire_id = :questionnaire and dimension = '')`,
-       )}`,
+      `select ${TALLIED_COLUMNS},
+              array(select distinct question_key from result_cells
+                     where questionnaire_id = :questionnaire and dimension = '') as counted
+         from responses
+        where questionnaire_id = :questionnaire and id = :response and aggregated`,
       { questionnaire: questionnaireId, response: responseId },
     )
-  ).rows as TalliedRow[];
+  ).rows as (TalliedRow & { counted: string[] })[];
   if (!response) return;
+  const counted = new Set(response.counted);
   const dimensions = (
     (await trx('result_cells')
       .where('questionnaire_id', questionnaireId)
       .distinct('dimension')) as { dimension: string }[]
   ).map((d) => d.dimension);
   const tally = new ResultTally(new Set(dimensions));
-  tally.add(tallied(response), -1);
+  tally.add(
+    tallied(response, (key) => counted.has(key)),
+    -1,
+  );
   await trx.raw(
     `insert into result_adjustments
        (questionnaire_id, withdrawal_id, question_key, item, value, dimension, group_value,
@@ -183,8 +181,8 @@ export function aggregateRepository(db: Db) {
 
   /**
    * One batch, in the caller's transaction: marks up to `limit` responses as counted, tallies
-   * them, and adds them and the waiting withdrawals to the cells. Responses whose answer rows
-   * are not yet made wait (see makeAnswerRows). Returns how many responses it counted.
+   * them from their answer rows, and adds them and the waiting withdrawals to the cells.
+   * Returns how many responses it counted.
    */
   async function foldBatch(
     trx: Knex.Transaction,
@@ -192,25 +190,21 @@ export function aggregateRepository(db: Db) {
     scope: FoldScope,
     limit: number,
   ): Promise<number> {
-    // Keys are [a-z0-9_] (the definition schema), so an array literal is safe here.
-    const uncounted = `{${(scope.uncounted ?? []).join(',')}}`;
     const rows = (
       await trx.raw(
-        `with batch as materialized (
-           update responses set aggregated = true
-            where questionnaire_id = :questionnaire and id = any(array(
-              select id from responses
-               where questionnaire_id = :questionnaire and not aggregated
-                 and answer_rows is null
-               limit :limit))
-            returning id, language, iso_week,
-                      cast(floor(record_key * ${KEY_SPACE}) as bigint) as k
-         ) ${talliedSql('not a.question_key = any(cast(:uncounted as text[]))')}`,
-        { questionnaire: questionnaireId, limit, uncounted },
+        `update responses set aggregated = true
+          where questionnaire_id = :questionnaire and id = any(array(
+            select id from responses
+             where questionnaire_id = :questionnaire and not aggregated
+             limit :limit))
+          returning ${TALLIED_COLUMNS}`,
+        { questionnaire: questionnaireId, limit },
       )
     ).rows as TalliedRow[];
+    const uncounted = new Set(scope.uncounted);
+    const counted = (key: string) => !uncounted.has(key);
     const tally = new ResultTally(new Set(scope.dimensions));
-    for (const row of rows) tally.add(tallied(row), 1);
+    for (const row of rows) tally.add(tallied(row, counted), 1);
     await trx.raw(
       `with changes as (
          select question_key, item, value, dimension, group_value,
@@ -256,8 +250,6 @@ export function aggregateRepository(db: Db) {
           const waiting = await pending(trx, questionnaireId);
           if (waiting.total === 0 || (folded === 0 && waiting.total < minimum)) return 0;
           const limit = Math.min(waiting.responses, batch);
-          // Responses stored as one row are counted from their rows of `answers`.
-          await makeAnswerRows(trx, questionnaireId, limit);
           const counted = await foldBatch(trx, questionnaireId, scope, limit);
           // Every waiting withdrawal is folded by each batch.
           return counted + waiting.total - waiting.responses;

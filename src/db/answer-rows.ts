@@ -1,47 +1,24 @@
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
-import type { Db } from './knex.js';
+
+/** One answer row as a response keeps it: `[question_key, item, value, free_text]`. */
+export type AnswerRow = [string, string, string, boolean];
 
 /**
- * A response's answer rows as one JSON value (`drafts.answer_rows`, `responses.answer_rows`):
- * an array of `[question_key, item, value, free_text]`, in the order of their ordinals.
+ * A response's answer rows as one JSON value (`responses.answer_rows`, `drafts.answer_rows`):
+ * an array of AnswerRow, in the order of their ordinals (an answer's ordinal is its index).
  */
-export function answerRows(rows: readonly ResponseRow[]): [string, string, string, boolean][] {
+export function answerRows(rows: readonly ResponseRow[]): AnswerRow[] {
   return rows.map((r) => [r.questionKey, r.item, r.value, r.freeText === true]);
 }
 
 /**
- * Makes the answer rows kept in one column of up to `limit` responses (every submission stores
- * its response so, see db/responses.ts) into rows of `answers`, in one statement: those of one
- * questionnaire, or of any when `questionnaireId` is undefined. Only responses not yet counted
- * can hold them. Responses another transaction is making are skipped; those made here stay
- * locked until the caller's transaction ends, so a withdrawal waits, then deletes the rows too.
- * Returns how many responses it made.
+ * A CTE body inserting into `answers` the free-text answers of the responses a statement has
+ * just stored (`stored`: questionnaire_id, id, answer_rows), so that the text pages can read
+ * them by their position index. Every other answer lives only in its response's row.
  */
-export async function makeAnswerRows(
-  on: Db,
-  questionnaireId: string | undefined,
-  limit: number,
-): Promise<number> {
-  const result = await on.raw<{ rows: { made: number }[] }>(
-    `with picked as (
-       select questionnaire_id, id, answer_rows from responses
-        where ${questionnaireId === undefined ? '' : 'questionnaire_id = :q and'}
-              not aggregated and answer_rows is not null
-        limit :limit for update skip locked
-     ), made as (
-       insert into answers
-         (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)
-       select p.questionnaire_id, p.id, (e.n - 1)::smallint, e.a ->> 0, e.a ->> 1, e.a ->> 2,
-              (e.a ->> 3)::boolean
-         from picked p
-              cross join lateral jsonb_array_elements(p.answer_rows) with ordinality as e (a, n)
-     ), emptied as (
-       update responses r set answer_rows = null
-         from picked p where r.questionnaire_id = p.questionnaire_id and r.id = p.id
-       returning 1
-     )
-     select count(*)::int as made from emptied`,
-    { q: questionnaireId ?? null, limit },
-  );
-  return result.rows[0]?.made ?? 0;
-}
+export const INSERT_TEXTS_OF_STORED = `insert into answers
+    (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)
+  select s.questionnaire_id, s.id, (e.n - 1)::smallint, e.a ->> 0, e.a ->> 1, e.a ->> 2, true
+    from stored s
+         cross join lateral jsonb_array_elements(s.answer_rows) with ordinality as e (a, n)
+   where (e.a ->> 3)::boolean`;

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient as PgClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
-import { answerRows, makeAnswerRows } from './answer-rows.js';
+import { answerRows, INSERT_TEXTS_OF_STORED } from './answer-rows.js';
 import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
 import { batched, CallFailed } from './batch.js';
@@ -27,9 +27,9 @@ const DRAFT_GONE = Symbol('draft gone');
 /**
  * One statement (atomic by itself, and one round trip to the server) stores the submissions of
  * several drafts: deletes each draft, and only when it was there inserts its response, with its
- * answer rows in one column as SUBMIT_DRAFTS stores them (made rows of `answers` later, by
- * makeAnswerRows). The submissions come as one JSON array of rows. (JSON rather than an array
- * per column: PostgreSQL sizes an `unnest` by its arrays, so it planned the statement anew for
+ * answer rows in one column (and its free-text answers as rows of `answers`, for the text
+ * pages). The submissions come as one JSON array of rows. (JSON rather than an array per
+ * column: PostgreSQL sizes an `unnest` by its arrays, so it planned the statement anew for
  * every batch; it gives a JSON row set one estimate whatever its length, so it keeps one plan.)
  */
 const STORE_SUBMISSIONS = `with submitted as (
@@ -39,13 +39,15 @@ const STORE_SUBMISSIONS = `with submitted as (
   ), draft as (
     delete from drafts d using submitted s where d.token_hash = s.token_hash
     returning d.token_hash
-  )
-  insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
-    receipt_hash, answer_rows)
-  select s.questionnaire_id, s.id, s.version_id, s.language, s.iso_week, s.record_key,
-    s.receipt_hash, s.answer_rows
-    from submitted s join draft using (token_hash)
-  returning id`;
+  ), stored as (
+    insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
+      receipt_hash, answer_rows)
+    select s.questionnaire_id, s.id, s.version_id, s.language, s.iso_week, s.record_key,
+      s.receipt_hash, s.answer_rows
+      from submitted s join draft using (token_hash)
+    returning questionnaire_id, id, answer_rows
+  ), texts as (${INSERT_TEXTS_OF_STORED})
+  select id from stored`;
 
 /** A submission to store, with the hash of the draft it came from. */
 interface Submission {
@@ -108,8 +110,9 @@ function refusedStatement(error: unknown): boolean {
 }
 
 /**
- * The answers of the responses a statement deletes (`gone`), in the same statement. Nothing else
- * deletes them: answers have no foreign key to their response (see migration 20261123000700).
+ * The free-text rows of `answers` of the responses a statement deletes (`gone`), in the same
+ * statement. Nothing else deletes them: answers have no foreign key to their response (see
+ * migration 20261123000700). A response's other answers are in its own row.
  */
 const DELETE_ANSWERS_OF_GONE = `delete from answers a using gone
    where a.questionnaire_id = gone.questionnaire_id and a.response_id = gone.id`;
@@ -132,9 +135,9 @@ export interface DraftSubmission {
  * One statement stores the submissions of several drafts: deletes each draft that can be
  * submitted as it is (complete, so holding its answer rows; of that questionnaire; live;
  * without an access code), and for each one deleted inserts its response with those answer
- * rows in one column: one row for a submission, whatever its number of answers. They become
- * rows of `answers` a moment later (makeAnswerRows). A draft not deleted gets no response: its
- * submission goes the long way.
+ * rows in one column: one row for a submission, whatever its number of answers (and a row of
+ * `answers` for each free-text answer). A draft not deleted gets no response: its submission
+ * goes the long way.
  */
 const SUBMIT_DRAFTS = `with submitted as (
     select * from jsonb_to_recordset($1::jsonb) as s (token_hash text, questionnaire_id uuid,
@@ -144,13 +147,15 @@ const SUBMIT_DRAFTS = `with submitted as (
      where d.token_hash = s.token_hash and d.questionnaire_id = s.questionnaire_id
        and d.answer_rows is not null and d.access_code_hash is null and d.expires_at > now()
     returning d.token_hash, d.version_id, d.answer_rows
-  )
-  insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
-    receipt_hash, answer_rows)
-  select s.questionnaire_id, s.id, d.version_id, s.language, s.iso_week, s.record_key,
-    s.receipt_hash, d.answer_rows
-    from submitted s join draft d using (token_hash)
-  returning id`;
+  ), stored as (
+    insert into responses (questionnaire_id, id, version_id, language, iso_week, record_key,
+      receipt_hash, answer_rows)
+    select s.questionnaire_id, s.id, d.version_id, s.language, s.iso_week, s.record_key,
+      s.receipt_hash, d.answer_rows
+      from submitted s join draft d using (token_hash)
+    returning questionnaire_id, id, answer_rows
+  ), texts as (${INSERT_TEXTS_OF_STORED})
+  select id from stored`;
 
 /**
  * Calls gathered into one statement (see batched), with a draft's calls after the first
@@ -246,21 +251,24 @@ export function responseRepository(db: Db) {
     },
 
     /**
-     * Stores many responses and their answers in one transaction, for loading simulated data:
-     * each table is filled by one COPY (PostgreSQL's bulk load, which parses a line per row and
-     * writes pages in bulk), several times faster than INSERT for the 33 answers of a response.
+     * Stores many responses in one transaction, for loading simulated data: responses (with
+     * their answer rows) and free-text answers are each filled by one COPY (PostgreSQL's bulk
+     * load, which parses a line per row and writes pages in bulk).
      */
     async insertMany(responses: readonly NewResponse[]): Promise<void> {
       if (responses.length === 0) return;
       const responseLines: string[] = [];
-      const answerLines: string[] = [];
+      const textLines: string[] = [];
       for (const r of responses) {
         responseLines.push(
           `${r.questionnaireId}\t${r.id}\t${r.versionId}\t${copyText(r.language)}\t` +
-            `${copyText(r.isoWeek)}\t${r.recordKey}\t${copyText(r.receiptHash)}\n`,
+            `${copyText(r.isoWeek)}\t${r.recordKey}\t${copyText(r.receiptHash)}\t` +
+            `${copyText(JSON.stringify(answerRows(r.rows)))}\n`,
         );
         const prefix = `${r.questionnaireId}\t${r.id}\t`;
-        r.rows.forEach((row, ordinal) => answerLines.push(answerLine(prefix, ordinal, row)));
+        r.rows.forEach((row, ordinal) => {
+          if (row.freeText === true) textLines.push(textLine(prefix, ordinal, row));
+        });
       }
       await db.transaction(async (trx) => {
         // Losing the last batches in a crash is harmless here; waiting for each flush is not.
@@ -268,25 +276,12 @@ export function responseRepository(db: Db) {
         const connection = (await trx.client.acquireConnection()) as PgClient;
         await copyInto(
           connection,
-          'responses (questionnaire_id, id, version_id, language, iso_week, record_key, receipt_hash)',
+          `responses (questionnaire_id, id, version_id, language, iso_week, record_key,
+             receipt_hash, answer_rows)`,
           responseLines,
         );
-        if (answerLines.length > 0) await copyInto(connection, ANSWER_COLUMNS, answerLines);
+        if (textLines.length > 0) await copyInto(connection, ANSWER_COLUMNS, textLines);
       });
-    },
-
-    /**
-     * Makes the answer rows of responses stored as one row into rows of `answers` (see
-     * makeAnswerRows), in transactions of at most `batch` responses; returns how many. Run by
-     * housekeeping, so that they do not wait for the next fold.
-     */
-    async makeAnswerRows(batch = 5_000): Promise<number> {
-      let made = 0;
-      for (;;) {
-        const done = await db.transaction((trx) => makeAnswerRows(trx, undefined, batch));
-        made += done;
-        if (done < batch) return made;
-      }
     },
 
     /** Whether a response with this id exists in the questionnaire. */
@@ -343,11 +338,11 @@ export type ResponseRepository = ReturnType<typeof responseRepository>;
 const ANSWER_COLUMNS =
   'answers (questionnaire_id, response_id, ordinal, question_key, item, value, free_text)';
 
-/** An answer row in COPY's text format, after its `questionnaire_id\tresponse_id\t`. */
-function answerLine(prefix: string, ordinal: number, row: ResponseRow): string {
+/** A free-text answer row in COPY's text format, after `questionnaire_id\tresponse_id\t`. */
+function textLine(prefix: string, ordinal: number, row: ResponseRow): string {
   return (
     `${prefix}${ordinal}\t${copyText(row.questionKey)}\t${copyText(row.item)}\t` +
-    `${copyText(row.value)}\t${row.freeText === true ? 't' : 'f'}\n`
+    `${copyText(row.value)}\tt\n`
   );
 }
 

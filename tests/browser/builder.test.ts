@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { vnu } from '../helpers/browser.js';
 import { browserSuite } from '../helpers/browser-suite.js';
 import { account, PASSWORD } from '../helpers/coordinator.js';
+import { storedAnswers } from '../helpers/seed.js';
 import { auditPage, type PageAudit } from './audit.js';
 
 const suite = browserSuite();
@@ -281,13 +282,10 @@ describe.skipIf(!suite.enabled)(
       );
       await citizenContext.close();
 
-      // Made into rows of `answers` as housekeeping does.
-      await app.deps.repositories.responses.makeAnswerRows();
-      const stored = await app
-        .db('answers as a')
-        .join('questionnaires as q', 'q.id', 'a.questionnaire_id')
+      const stored = await storedAnswers(app.db)
+        .join('questionnaires as q', 'q.id', 'answers.questionnaire_id')
         .where('q.slug', SLUG)
-        .select('a.question_key as question', 'a.item', 'a.value');
+        .select('answers.question_key as question', 'answers.item', 'answers.value');
       expect(stored).toEqual(
         expect.arrayContaining([
           { question: 'age', item: '', value: 'age_35_64' },

@@ -24,3 +24,19 @@ export async function demoIds(db: Db): Promise<{ questionnaireId: string; versio
     .first('id', 'published_version_id')) as { id: string; published_version_id: string };
   return { questionnaireId: row.id, versionId: row.published_version_id };
 }
+
+/**
+ * Every stored answer as a row (questionnaire_id, response_id, ordinal, question_key, item,
+ * value, free_text), read from the answer rows each response keeps in its own row: a query
+ * to go on with (`.where(...)`, `.pluck(...)`, `.count(...)`).
+ */
+export function storedAnswers(db: Db) {
+  return db.from(
+    db.raw(`(select r.questionnaire_id, r.id as response_id, (e.n - 1)::int as ordinal,
+                    e.a ->> 0 as question_key, e.a ->> 1 as item, e.a ->> 2 as value,
+                    (e.a ->> 3)::boolean as free_text
+               from responses r
+                    cross join lateral jsonb_array_elements(r.answer_rows)
+                      with ordinality as e (a, n)) as answers`),
+  );
+}

@@ -167,19 +167,15 @@ describe('when PostgreSQL cannot be reached', () => {
        for each row execute function lose_connection()`,
     );
 
-  /**
-   * The stored answers of the response a receipt belongs to (none when it was not stored), once
-   * made into answer rows (as housekeeping does).
-   */
-  const storedAnswers = async (receipt: string) => {
-    await t.deps.repositories.responses.makeAnswerRows();
-    return onAppDatabase([
-      `select a.question_key, a.item, a.value from responses r
-         join answers a on a.questionnaire_id = r.questionnaire_id and a.response_id = r.id
-        where r.receipt_hash = $1 order by a.ordinal`,
+  /** The stored answers of the response a receipt belongs to (none when it was not stored). */
+  const storedAnswers = async (receipt: string) =>
+    onAppDatabase([
+      `select e.a ->> 0 as question_key, e.a ->> 1 as item, e.a ->> 2 as value
+         from responses r
+              cross join lateral jsonb_array_elements(r.answer_rows) with ordinality as e (a, n)
+        where r.receipt_hash = $1 order by e.n`,
       [hashCode(receipt)],
     ]);
-  };
 
   const responseCount = async () =>
     Number((await onAppDatabase('select count(*) as n from responses'))[0]?.n);
@@ -610,10 +606,9 @@ describe('a PostgreSQL killed in the middle of a burst of submissions', () => {
     expect(Number((await db('responses').count('* as n').first())?.n)).toBe(
       receipts.length + unacknowledged,
     );
-    // Made into answer rows as housekeeping does: every one has its answers.
-    await deps.repositories.responses.makeAnswerRows();
-    const withoutAnswers = await db('responses as r')
-      .whereNotExists(db('answers as a').whereRaw('a.response_id = r.id'))
+    // Every one has its answers.
+    const withoutAnswers = await db('responses')
+      .whereRaw('jsonb_array_length(answer_rows) = 0')
       .count('* as n')
       .first();
     expect(Number(withoutAnswers?.n)).toBe(0);

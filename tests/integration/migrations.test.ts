@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../src/db/knex.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { demoIds } from '../helpers/seed.js';
+import { demoIds, storedAnswers } from '../helpers/seed.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -48,8 +48,81 @@ async function insertDemoResponse(columns: Record<string, unknown> = {}): Promis
   return id;
 }
 
+/** A response's rows of `answers`, as the tests below compare them. */
+const rowsOfAnswers = (id: string) =>
+  t
+    .db('answers')
+    .where('response_id', id)
+    .orderBy('ordinal')
+    .select('ordinal', 'question_key', 'item', 'value', 'free_text');
+
+const AGE = { ordinal: 0, question_key: 'age', item: '', value: 'age_35_64', free_text: false };
+const COMMENTS = {
+  ordinal: 1,
+  question_key: 'comments',
+  item: '',
+  value: 'my own words',
+  free_text: true,
+};
+
 describe('migrations', () => {
+  it('20261123000900 keeps every answer in the row of its response and only free text in answers; its rollback makes them rows again', async () => {
+    const { questionnaireId } = await demoIds(t.db);
+    // As 20261123000800 left them: one response whose rows were made, one still waiting.
+    await downTo('20261123000800_submissions_expanded_later');
+    const made = await insertDemoResponse();
+    await t
+      .db('answers')
+      .insert(
+        [AGE, COMMENTS].map((row) => ({
+          ...row,
+          questionnaire_id: questionnaireId,
+          response_id: made,
+        })),
+      );
+    const waiting = await insertDemoResponse({
+      answer_rows: JSON.stringify([
+        ['age', '', 'age_35_64', false],
+        ['comments', '', 'my own words', true],
+      ]),
+    });
+    const empty = await insertDemoResponse();
+
+    await migrateLatest(t.db);
+    for (const id of [made, waiting]) {
+      expect(await t.db('responses').where('id', id).first('answer_rows')).toEqual({
+        answer_rows: [
+          ['age', '', 'age_35_64', false],
+          ['comments', '', 'my own words', true],
+        ],
+      });
+      expect(await rowsOfAnswers(id)).toEqual([COMMENTS]);
+    }
+    expect(await t.db('responses').where('id', empty).first('answer_rows')).toEqual({
+      answer_rows: [],
+    });
+    // Nothing but free text is a row of answers any more.
+    await expect(
+      t
+        .db('answers')
+        .insert({ ...AGE, ordinal: 5, questionnaire_id: questionnaireId, response_id: made }),
+    ).rejects.toThrow(/answers_free_text_only/);
+    await expect(insertDemoResponse()).rejects.toThrow(/answer_rows/);
+
+    await downTo('20261123000800_submissions_expanded_later');
+    for (const id of [made, waiting]) {
+      expect(await t.db('responses').where('id', id).first('answer_rows')).toEqual({
+        answer_rows: null,
+      });
+      expect(await rowsOfAnswers(id)).toEqual([AGE, COMMENTS]);
+    }
+    await t.db('answers').whereIn('response_id', [made, waiting]).delete();
+    await t.db('responses').whereIn('id', [made, waiting, empty]).delete();
+    await migrateLatest(t.db);
+  });
+
   it('20261123000800 adds the columns for submissions stored as one row; its rollback first makes the answer rows still waiting', async () => {
+    await downTo('20261123000800_submissions_expanded_later');
     expect(await t.db.schema.hasColumn('responses', 'answer_rows')).toBe(true);
     expect(await t.db.schema.hasColumn('drafts', 'answer_rows')).toBe(true);
     const id = await insertDemoResponse({
@@ -61,16 +134,7 @@ describe('migrations', () => {
     await downTo('20261123000700_answers_without_row_checks');
     expect(await t.db.schema.hasColumn('responses', 'answer_rows')).toBe(false);
     expect(await t.db.schema.hasColumn('drafts', 'answer_rows')).toBe(false);
-    expect(
-      await t
-        .db('answers')
-        .where('response_id', id)
-        .orderBy('ordinal')
-        .select('ordinal', 'question_key', 'item', 'value', 'free_text'),
-    ).toEqual([
-      { ordinal: 0, question_key: 'age', item: '', value: 'age_35_64', free_text: false },
-      { ordinal: 1, question_key: 'comments', item: '', value: 'my own words', free_text: true },
-    ]);
+    expect(await rowsOfAnswers(id)).toEqual([AGE, COMMENTS]);
     await t.db('answers').where('response_id', id).delete();
     await t.db('responses').where('id', id).delete();
     await migrateLatest(t.db);
@@ -109,8 +173,7 @@ describe('migrations', () => {
       })),
     );
     await migrateLatest(t.db);
-    const marked = (await t
-      .db('answers')
+    const marked = (await storedAnswers(t.db)
       .where('response_id', id)
       .orderBy('ordinal')
       .pluck('free_text')) as boolean[];

@@ -106,7 +106,10 @@ describe('results from maintained aggregates, in batches of at least k', () => {
       await t.db.raw(
         `select a.question_key, a.item, a.value, count(*)::int as count,
               (sum(floor(r.record_key * 4294967296)::bigint) % 4294967296)::bigint as key_sum
-         from answers a join responses r on r.id = a.response_id and r.questionnaire_id = a.questionnaire_id
+         from responses r
+              cross join lateral jsonb_array_elements(r.answer_rows) as e (row)
+              cross join lateral (select e.row ->> 0 as question_key, e.row ->> 1 as item,
+                                         e.row ->> 2 as value) as a
         where a.question_key <> 'comments'
         group by 1, 2, 3 order by 1, 2, 3`,
       )

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashCode } from '../../src/domain/codes.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
+import { demoIds } from '../helpers/seed.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -72,10 +73,8 @@ describe('save and resume later', () => {
 });
 
 describe('withdrawal with the receipt code', () => {
-  it('deletes the response and all its answers', async () => {
+  it('deletes the response and all its answers, its free-text rows too', async () => {
     const receipt = await completeDemo(new Citizen(t.app), 'en');
-    // Made into answer rows as housekeeping does.
-    await t.deps.repositories.responses.makeAnswerRows();
     const responses = await count('responses');
     const answers = await count('answers');
     const citizen = new Citizen(t.app);
@@ -94,21 +93,30 @@ describe('withdrawal with the receipt code', () => {
     ).toEqual({ n: '0' });
   });
 
-  it('deletes a response still waiting to be made into answer rows, and no answer rows appear for it', async () => {
+  it('deletes a response already counted in the results, with its free-text row', async () => {
     const receipt = await completeDemo(new Citizen(t.app), 'en');
-    const waiting = await t
+    const { questionnaireId } = await demoIds(t.db);
+    await t.deps.repositories.aggregates.fold(questionnaireId, { dimensions: [] }, 0);
+    const counted = (await t
       .db('responses')
       .where('receipt_hash', hashCode(receipt))
-      .first('id', 'answer_rows');
-    expect(waiting?.answer_rows).toContainEqual(['consent_model', '', 'broad_once', false]);
+      .first('id', 'aggregated', 'answer_rows')) as {
+      id: string;
+      aggregated: boolean;
+      answer_rows: unknown[];
+    };
+    expect(counted.aggregated).toBe(true);
+    expect(counted.answer_rows).toContainEqual(['consent_model', '', 'broad_once', false]);
+    expect(await t.db('answers').where('response_id', counted.id).pluck('question_key')).toEqual([
+      'comments',
+    ]);
     const citizen = new Citizen(t.app);
     await citizen.get('/en/withdraw');
     expect((await citizen.post('/en/withdraw', { code: receipt })).headers.location).toBe(
       '/en/withdraw/done',
     );
-    await t.deps.repositories.responses.makeAnswerRows();
-    expect(await t.db('responses').where('id', waiting.id).first()).toBeUndefined();
-    expect(await t.db('answers').where('response_id', waiting.id).first()).toBeUndefined();
+    expect(await t.db('responses').where('id', counted.id).first()).toBeUndefined();
+    expect(await t.db('answers').where('response_id', counted.id).first()).toBeUndefined();
   });
 
   it('says so when the code is unknown, and deletes nothing', async () => {

@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { DEMO } from '../helpers/citizen.js';
 import { databaseUrlOf, runCli } from '../helpers/cli.js';
 import { questionnaireFor } from '../helpers/coordinator.js';
+import { storedAnswers as answerRowsOf } from '../helpers/seed.js';
 
 interface Row {
   response_id: string;
@@ -38,8 +39,7 @@ const simulate = (slug: string, request: Partial<SimulationRequest> = {}) =>
   });
 
 async function storedAnswers(questionnaireId: string): Promise<Row[]> {
-  return t
-    .db('answers')
+  return answerRowsOf(t.db)
     .where('questionnaire_id', questionnaireId)
     .orderBy(['response_id', 'ordinal'])
     .select('response_id', 'ordinal', 'question_key', 'item', 'value', 'free_text');
@@ -247,13 +247,21 @@ describe('bulk loading', () => {
         isoWeek: '2026-W47',
         recordKey: 1e-9,
         receiptHash: 'a\tb',
-        rows: values.map((value, i) => ({ questionKey: `q${i}`, item: `i\t${i}`, value })),
+        // Every other one is free text, so also a row of `answers`.
+        rows: values.map((value, i) => ({
+          questionKey: `q${i}`,
+          item: `i\t${i}`,
+          value,
+          ...(i % 2 === 0 ? { freeText: true as const } : {}),
+        })),
       },
     ]);
-    const stored = await t.db('answers').where('response_id', id).orderBy('ordinal');
+    const stored = await answerRowsOf(t.db).where('response_id', id).orderBy('ordinal');
     expect(stored.map((r: Row) => r.value)).toEqual(values);
     expect(stored.map((r: Row) => r.item)).toEqual(values.map((_, i) => `i\t${i}`));
-    expect(stored.map((r: Row) => r.free_text)).toEqual(values.map(() => false));
+    expect(stored.map((r: Row) => r.free_text)).toEqual(values.map((_, i) => i % 2 === 0));
+    const texts = await t.db('answers').where('response_id', id).orderBy('ordinal');
+    expect(texts).toEqual(stored.filter((r: Row) => r.free_text));
     const response = (await t.db('responses').where('id', id).first()) as Record<string, unknown>;
     expect(response).toMatchObject({ receipt_hash: 'a\tb', record_key: 1e-9, language: 'pl' });
     await t.db('answers').where('response_id', id).delete();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewResponse } from '../../src/db/responses.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { demoIds } from '../helpers/seed.js';
+import { demoIds, storedAnswers as answerRowsOf } from '../helpers/seed.js';
 
 /**
  * Submissions made at the same moment are stored by one statement (src/db/responses.ts). These
@@ -50,11 +50,9 @@ function response(answer: string, overrides: Partial<NewResponse> = {}): NewResp
 const insert = (r: NewResponse, tokenHash: string) =>
   t.deps.repositories.responses.insert(r, { tokenHash, accessCodeHash: null });
 
-/** A response's rows of `answers`, once made (as housekeeping makes them). */
+/** A response's stored answers, as rows. */
 async function storedAnswers(responseId: string) {
-  await t.deps.repositories.responses.makeAnswerRows();
-  return t
-    .db('answers')
+  return answerRowsOf(t.db)
     .where({ questionnaire_id: questionnaireId, response_id: responseId })
     .orderBy('ordinal')
     .select('ordinal', 'question_key', 'value', 'free_text');

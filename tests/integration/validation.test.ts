@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, DEMO, DEMO_ANSWERS, encodeForm } from '../helpers/citizen.js';
+import { storedAnswers } from '../helpers/seed.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,7 +11,7 @@ afterAll(async () => t.close());
 
 const storedCounts = async () => ({
   responses: Number((await t.db('responses').count('* as n').first())?.n),
-  answers: Number((await t.db('answers').count('* as n').first())?.n),
+  answers: Number((await storedAnswers(t.db).count('* as n').first())?.n),
 });
 
 async function citizenAt(lang: string, section: number): Promise<Citizen> {
@@ -172,10 +173,7 @@ describe('conditional questions', () => {
     await citizen.get(`/en/q/${DEMO}/check`);
     expect(citizen.html).not.toContain('were you asked');
     await citizen.post(`/en/q/${DEMO}/submit`);
-    // Made into rows of `answers` as housekeeping does.
-    await t.deps.repositories.responses.makeAnswerRows();
-    const hidden = await t
-      .db('answers')
+    const hidden = await storedAnswers(t.db)
       .where('question_key', 'prior_test_consent')
       .count('* as n')
       .first();
