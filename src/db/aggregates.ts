@@ -28,16 +28,19 @@ interface TalliedRow {
 const TALLIED_COLUMNS = `language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k,
   answer_rows`;
 
-/** The characters that join an answer's fields and rows: a value's are read as spaces. */
-const JOINERS = /[\u001e\u001f]/g;
+/** A value's characters that join an answer's fields and rows elsewhere are read as spaces. */
+function plain(value: string): string {
+  return value.includes('\u001e') || value.includes('\u001f')
+    ? value.replaceAll('\u001e', ' ').replaceAll('\u001f', ' ')
+    : value;
+}
 
 /** A response's answers to the questions `counted`, as a ResultTally reads them. */
 function tallied(row: TalliedRow, counted: (questionKey: string) => boolean): TalliedResponse {
   const answers: string[] = [];
   for (const [questionKey, item, value] of row.answer_rows) {
     if (!counted(questionKey)) continue;
-    const plain = value.search(JOINERS) < 0 ? value : value.replace(JOINERS, ' ');
-    answers.push(`${questionKey}${ANSWER_SEPARATOR}${item}${ANSWER_SEPARATOR}${plain}`);
+    answers.push(`${questionKey}${ANSWER_SEPARATOR}${item}${ANSWER_SEPARATOR}${plain(value)}`);
   }
   return { k: Number(row.k), language: row.language, isoWeek: row.iso_week, answers };
 }

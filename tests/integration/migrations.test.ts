@@ -71,15 +71,13 @@ describe('migrations', () => {
     // As 20261123000800 left them: one response whose rows were made, one still waiting.
     await downTo('20261123000800_submissions_expanded_later');
     const made = await insertDemoResponse();
-    await t
-      .db('answers')
-      .insert(
-        [AGE, COMMENTS].map((row) => ({
-          ...row,
-          questionnaire_id: questionnaireId,
-          response_id: made,
-        })),
-      );
+    await t.db('answers').insert(
+      [AGE, COMMENTS].map((row) => ({
+        ...row,
+        questionnaire_id: questionnaireId,
+        response_id: made,
+      })),
+    );
     const waiting = await insertDemoResponse({
       answer_rows: JSON.stringify([
         ['age', '', 'age_35_64', false],
