@@ -15,6 +15,9 @@ export const name = '20261123000900_answers_in_their_response';
  * nothing else from now on (a check says so).
  */
 export async function up(knex: Knex): Promise<void> {
+  // Nothing else writes responses or answers meanwhile (an older release still serving would
+  // store responses the steps below miss): submissions wait for this transaction; reads go on.
+  await knex.raw('lock table responses, answers in exclusive mode');
   // Responses still waiting for their rows (20261123000800) get their free-text rows now.
   await knex.raw(
     `insert into answers
@@ -41,6 +44,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   // Back to 20261123000800: every response's rows made, its column emptied.
+  await knex.raw('lock table responses, answers in exclusive mode');
   await knex.raw('alter table answers drop constraint if exists answers_free_text_only');
   await knex.raw('alter table responses alter column answer_rows drop not null');
   await knex.raw(
