@@ -25,7 +25,6 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createDb, migrateLatest, type Db } from '../src/db/knex.js';
 import { depsFromDb } from '../src/deps.js';
 import { DEMO_SLUG, PATHS, ROOT } from '../src/paths.js';
-import { simulationService } from '../src/services/simulation.js';
 import { CookieJar, csrfTokenIn } from '../tests/helpers/cookie-jar.js';
 
 export interface BenchResultsOptions {
@@ -285,11 +284,48 @@ export interface Fill {
 }
 
 /**
+ * Simulates `count` responses of the demo with the command line (`responses:simulate`, a
+ * process of its own), passing its progress lines to `log`. Resolves when it has stored them
+ * all; rejects when it fails.
+ */
+function simulateInChild(
+  databaseUrl: string,
+  options: { count: number; seed: number; log: (message: string) => void },
+): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...['--import', 'tsx', 'src/cli/index.ts', 'responses:simulate', DEMO_SLUG],
+      ...['--count', String(options.count), '--seed', String(options.seed)],
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl },
+    },
+  );
+  let said = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    said += text;
+    for (const line of text.split('\n')) if (line.trim() !== '') options.log(`  ${line.trim()}`);
+  });
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`simulating failed (exit ${code}): ${said}`)),
+    );
+  });
+}
+
+/**
  * Stores simulated responses until the demo has `count`, then folds every pending response
- * into the aggregates; times both.
+ * into the aggregates; times both. Simulating is mostly JavaScript (each response answers every
+ * section through the web form's parsing and checks), so it runs in one process per core, each
+ * with a seed of its own.
  */
 export async function topUp(
   db: Db,
+  databaseUrl: string,
   options: { count: number; seed: number; log?: (message: string) => void },
 ): Promise<Fill> {
   const log = options.log ?? (() => {});
@@ -298,20 +334,19 @@ export async function topUp(
   const missing = Math.max(0, options.count - stored);
   let simulateSeconds: number | null = null;
   if (missing > 0) {
-    log(`simulating ${missing} responses`);
+    const processes = Math.min(cpus().length, Math.ceil(missing / 10_000));
+    const share = Math.ceil(missing / processes);
+    log(`simulating ${missing} responses in ${processes} processes`);
     const started = performance.now();
-    let shown = 0;
-    const result = await simulationService(deps.repositories).simulate(DEMO_SLUG, {
-      count: missing,
-      seed: options.seed + stored,
-      now: new Date(),
-      onProgress(done) {
-        if (done - shown < missing / 10 && done < missing) return;
-        shown = done;
-        log(`  ${done} stored, ${seconds(started).toFixed(0)} s`);
-      },
-    });
-    if (result.kind !== 'simulated') throw new Error(`simulation refused: ${result.kind}`);
+    await Promise.all(
+      Array.from({ length: processes }, (_, i) =>
+        simulateInChild(databaseUrl, {
+          count: Math.min(share, missing - i * share),
+          seed: options.seed + stored + i * share,
+          log: (line) => log(`${line} [${i + 1}], ${seconds(started).toFixed(0)} s`),
+        }),
+      ),
+    );
     simulateSeconds = seconds(started);
   }
   log('folding them into the aggregates');
@@ -324,9 +359,9 @@ export async function topUp(
 }
 
 /** Stores simulated responses until the demo has `count`, then folds them; times both. */
-async function fill(db: Db, options: BenchResultsOptions): Promise<Fill> {
+async function fill(db: Db, databaseUrl: string, options: BenchResultsOptions): Promise<Fill> {
   await seedDemo(db);
-  return topUp(db, options);
+  return topUp(db, databaseUrl, options);
 }
 
 /**
@@ -384,7 +419,7 @@ export async function benchResults(options: BenchResultsOptions): Promise<BenchR
   let app: ChildProcess | undefined;
   try {
     await migrateLatest(db);
-    const { simulateSeconds, missing, foldSeconds } = await fill(db, options);
+    const { simulateSeconds, missing, foldSeconds } = await fill(db, database.url, options);
     const loaderPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const [sizes] = (
       await db.raw(

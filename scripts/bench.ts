@@ -161,7 +161,7 @@ async function run(settings: Settings, reuse: string | undefined): Promise<Measu
     await stopApp(app);
     const submitted = await check(db, before, phases);
 
-    const fill = await topUp(db, { count: settings.responses, seed: SEED, log });
+    const fill = await topUp(db, database.url, { count: settings.responses, seed: SEED, log });
     const responses = await storedResponses(db);
     log(`restarting the app over ${responses} responses`);
     started = await startApp(database.url, { env: appEnv(settings.poolMax) });
