@@ -81,11 +81,10 @@ export function createApp(
   // Each post counts against one limit: submissions, resumes and withdrawals against their own
   // (the stricter), every other post against the limit on all posts.
   const limits = express.Router();
-  limits.post(
-    ['/:lang/q/:slug/submit', '/:lang/q/:slug/resume', '/:lang/withdraw'],
-    submits,
-    (_req: Request, _res: Response, next: NextFunction) => next('router'),
-  );
+  const done = (_req: Request, _res: Response, next: NextFunction) => next('router');
+  // A submission is counted by the statement that stores it (see journeyRouter).
+  limits.post('/:lang/q/:slug/submit', done);
+  limits.post(['/:lang/q/:slug/resume', '/:lang/withdraw'], submits, done);
   limits.post('/:lang/*rest', posts);
   limits.post('/:lang/q/:slug/start', codeFailures);
   app.use((req, res, next) => (req.method === 'POST' ? limits(req, res, next) : next()));
@@ -95,7 +94,7 @@ export function createApp(
   const languagePrefix = new RegExp(`^/(?<lang>${LANGUAGE_CODES.join('|')})(?=/|$)`);
   app.use(
     languagePrefix,
-    journeyRouter(deps),
+    journeyRouter(deps, { submits }),
     codesRouter(deps),
     pagesRouter(deps),
     publicResultsRouter(deps),

@@ -2,28 +2,46 @@ import type { Options, Store } from 'express-rate-limit';
 import { batched } from './batch.js';
 import { prepared, type Db } from './knex.js';
 
+/** A request's hit on a limit, for a statement that counts it itself (see countHitsFrom). */
+export interface LimitHit {
+  /** The counter's key in `rate_limits`. */
+  key: string;
+  /** The most hits its window allows. */
+  limit: number;
+  /** The window, for a counter that starts now. */
+  seconds: number;
+}
+
 interface Hit {
   key: string;
   /** The counter's window, for a counter that starts now. */
   seconds: number;
 }
 
-const COUNT_HITS = `insert into rate_limits (key, hits, reset_at)
-  select key, hits, now() + make_interval(secs => seconds)
-  from unnest($1::text[], $2::int[], $3::float8[]) as counted (key, hits, seconds)
-  order by key
+/**
+ * Counts hits into their counters: `source` selects `key, hits, seconds`, each key once. They
+ * are counted in the order of the keys, so that two statements lock counters in the same order
+ * and never deadlock. Returns each counter's `key`, `hits` after, and `reset_at`. A counter
+ * whose window has passed starts again.
+ */
+export function countHitsFrom(source: string): string {
+  return `insert into rate_limits (key, hits, reset_at)
+  select key, hits, now() + make_interval(secs => seconds) from (${source}) as counted
+   order by key
   on conflict (key) do update set
     hits = case when rate_limits.reset_at <= now() then excluded.hits
                 else rate_limits.hits + excluded.hits end,
     reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at
                     else rate_limits.reset_at end
   returning key, hits, reset_at`;
+}
 
-/**
- * Counts hits, many in one statement: each key once, with its number of hits, in the order of
- * the keys (so that two processes lock counters in the same order and never deadlock). A counter
- * whose window has passed starts again.
- */
+const COUNT_HITS = countHitsFrom(
+  `select key, hits, seconds
+     from unnest($1::text[], $2::int[], $3::float8[]) as hit (key, hits, seconds)`,
+);
+
+/** Counts hits, many in one statement: each key once, with its number of hits. */
 async function countHits(db: Db, hits: Hit[]): Promise<{ hits: number; resetAt: Date }[]> {
   const perKey = new Map<string, { seconds: number; hits: number }>();
   for (const hit of hits) {

@@ -8,6 +8,7 @@ import { useAccessCode } from './access-codes.js';
 import { withdrawInto } from './aggregates.js';
 import { batched, CallFailed } from './batch.js';
 import { prepared, type Db } from './knex.js';
+import { countHitsFrom, type LimitHit } from './rate-limits.js';
 
 /** Exactly what is stored about a submitted response: nothing else exists to store. */
 export interface NewResponse {
@@ -79,13 +80,15 @@ async function storeSubmissions(on: Db, submissions: readonly Submission[]): Pro
 
 /**
  * What became of a draft submitted as it is: its response stored; submitted by another request
- * a moment before (a double click); or not submitted, nothing stored or deleted.
+ * a moment before (a double click); refused by the client's limit on submissions (nothing
+ * stored or deleted); or not submitted, nothing stored or deleted, but the hit counted.
  */
-export type Submitted = 'stored' | 'draft-gone' | 'not-submitted';
+export type Submitted = 'stored' | 'draft-gone' | 'too-many' | 'not-submitted';
 
 /** Submits drafts, each a different one, as they are, by one SUBMIT_DRAFTS. */
 async function submitDrafts(on: Db, submissions: readonly DraftSubmission[]): Promise<Submitted[]> {
-  const submitted = submissions.map((s) => ({
+  const submitted = submissions.map((s, n) => ({
+    n,
     token_hash: s.tokenHash,
     questionnaire_id: s.questionnaireId,
     id: s.id,
@@ -93,12 +96,20 @@ async function submitDrafts(on: Db, submissions: readonly DraftSubmission[]): Pr
     iso_week: s.isoWeek,
     record_key: s.recordKey,
     receipt_hash: s.receiptHash,
+    limit_key: s.hit.key,
+    limit_hits: s.hit.limit,
+    limit_seconds: s.hit.seconds,
   }));
-  const rows = await prepared<{ id: string }>(on, 'submit-drafts', SUBMIT_DRAFTS, [
-    JSON.stringify(submitted),
-  ]);
-  const stored = new Set(rows.map((row) => row.id));
-  return submissions.map((s) => (stored.has(s.id) ? 'stored' : 'not-submitted'));
+  const rows = await prepared<{ id: string; refused: boolean }>(
+    on,
+    'submit-drafts',
+    SUBMIT_DRAFTS,
+    [JSON.stringify(submitted)],
+  );
+  const outcome = new Map(
+    rows.map((row) => [row.id, row.refused ? 'too-many' : 'stored'] as const),
+  );
+  return submissions.map((s) => outcome.get(s.id) ?? 'not-submitted');
 }
 
 /**
@@ -118,8 +129,8 @@ const DELETE_ANSWERS_OF_GONE = `delete from answers a using gone
    where a.questionnaire_id = gone.questionnaire_id and a.response_id = gone.id`;
 
 /**
- * A submission of a draft as it is, without reading it first: the response's own fields, and
- * the draft they go with.
+ * A submission of a draft as it is, without reading it first: the response's own fields, the
+ * draft they go with, and the client's hit on its limit of submissions.
  */
 export interface DraftSubmission {
   tokenHash: string;
@@ -129,22 +140,34 @@ export interface DraftSubmission {
   isoWeek: string;
   recordKey: number;
   receiptHash: string;
+  hit: LimitHit;
 }
 
 /**
- * One statement stores the submissions of several drafts: deletes each draft that can be
- * submitted as it is (complete, so holding its answer rows; of that questionnaire; live;
- * without an access code), and for each one deleted inserts its response with those answer
- * rows in one column: one row for a submission, whatever its number of answers (and a row of
- * `answers` for each free-text answer). A draft not deleted gets no response: its submission
- * goes the long way.
+ * One statement counts the hits of several submissions on their clients' limits and stores
+ * those within their limit: it deletes each draft that can be submitted as it is (complete,
+ * so holding its answer rows; of that questionnaire; live; without an access code), and for
+ * each one deleted inserts its response with those answer rows in one column: one row for a
+ * submission, whatever its number of answers (and a row of `answers` for each free-text
+ * answer). A draft not deleted gets no response: its submission goes the long way, its hit
+ * counted. Hits of one client in one statement count in their order (`n`), as if one by one;
+ * the statement answers the ids stored and those refused by their limit.
  */
 const SUBMIT_DRAFTS = `with submitted as (
-    select * from jsonb_to_recordset($1::jsonb) as s (token_hash text, questionnaire_id uuid,
-      id uuid, language text, iso_week text, record_key float8, receipt_hash text)
+    select * from jsonb_to_recordset($1::jsonb) as s (n int, token_hash text,
+      questionnaire_id uuid, id uuid, language text, iso_week text, record_key float8,
+      receipt_hash text, limit_key text, limit_hits int, limit_seconds float8)
+  ), hits as (${countHitsFrom(
+    `select limit_key as key, count(*) as hits, min(limit_seconds) as seconds
+       from submitted group by limit_key`,
+  )}), counted as (
+    select s.*, h.hits - count(*) over client + row_number() over (client order by s.n) as hit
+      from submitted s join hits h on h.key = s.limit_key
+    window client as (partition by s.limit_key)
   ), draft as (
-    delete from drafts d using submitted s
+    delete from drafts d using counted s
      where d.token_hash = s.token_hash and d.questionnaire_id = s.questionnaire_id
+       and s.hit <= s.limit_hits
        and d.answer_rows is not null and d.access_code_hash is null and d.expires_at > now()
     returning d.token_hash, d.version_id, d.answer_rows
   ), stored as (
@@ -155,7 +178,9 @@ const SUBMIT_DRAFTS = `with submitted as (
       from submitted s join draft d using (token_hash)
     returning questionnaire_id, id, answer_rows
   ), texts as (${INSERT_TEXTS_OF_STORED})
-  select id from stored`;
+  select id, false as refused from stored
+  union all
+  select id, true from counted where hit > limit_hits`;
 
 /**
  * Calls gathered into one statement (see batched), with a draft's calls after the first
@@ -208,17 +233,19 @@ export function responseRepository(db: Db) {
 
   const submitBatched = batchedByDraft(
     (submissions: DraftSubmission[]) => submitDrafts(db, submissions),
-    (first: Submitted): Submitted => (first === 'stored' ? 'draft-gone' : 'not-submitted'),
+    (first: Submitted): Submitted => (first === 'stored' ? 'draft-gone' : first),
   );
 
   return {
     /**
-     * Submits a draft as it is, without reading it: 'stored' when its response is stored and
-     * the draft deleted; 'draft-gone' when the same draft's submission in the same statement
-     * was. 'not-submitted' (nothing stored or deleted) when there is no such draft to submit as
-     * it is: gone, expired, of another questionnaire, incomplete, or with an access code; the
-     * submission then has to read it (insert). Submissions made meanwhile go together into the
-     * next statement.
+     * Counts the submission's hit on its client's limit, and within the limit submits the draft
+     * as it is, without reading it: 'stored' when its response is stored and the draft deleted;
+     * 'draft-gone' when the same draft's submission in the same statement was (that one hit
+     * counted). 'too-many' (nothing stored or deleted) when the hit is over the limit.
+     * 'not-submitted' (nothing stored or deleted, the hit counted) when there is no such draft
+     * to submit as it is: gone, expired, of another questionnaire, incomplete, or with an access
+     * code; the submission then has to read it (insert). Submissions made meanwhile go
+     * together into the next statement.
      */
     submitDraft: submitBatched,
 

@@ -14,6 +14,7 @@ import type { FieldError, FormValues } from '../domain/question-types/types.js';
 import type { AccessCodeRepository } from '../db/access-codes.js';
 import type { Draft, DraftRepository } from '../db/drafts.js';
 import type { PublishedQuestionnaire, QuestionnaireRepository } from '../db/questionnaires.js';
+import type { LimitHit } from '../db/rate-limits.js';
 import type { ResponseRepository } from '../db/responses.js';
 import type { Logger } from '../logger.js';
 import { NotFoundError, NotOpenError } from './errors.js';
@@ -309,23 +310,31 @@ export function answeringService(deps: AnsweringDeps) {
     },
 
     /**
-     * Submits the citizen's draft as it is, without reading it first (responses.submitDraft):
-     * one statement, for the common case. Returns what became of it, as `submit` ('draft-gone'
-     * also when this process submitted the draft a moment ago); undefined when the draft cannot
-     * be submitted so (none, incomplete, or with an access code), and nothing was stored: then
-     * `journey` and `submit` take the long way, and say why.
+     * Counts the submission's `hit` on the client's limit and, within it, submits the citizen's
+     * draft as it is, without reading it first (responses.submitDraft): one statement, for the
+     * common case. Returns what became of it, as `submit` ('draft-gone' also when this process
+     * submitted the draft a moment ago), or 'too-many' (over the limit: nothing stored). When
+     * the draft cannot be submitted so (none, incomplete, or with an access code), nothing was
+     * stored: 'long-way', then `journey` and `submit` take the long way and say why; `counted`
+     * tells whether the hit was counted (else the caller counts it).
      */
     async submitAsItIs(
       slug: string,
       token: string | undefined,
       language: string,
-    ): Promise<Extract<SubmitResult, { kind: 'submitted' | 'draft-gone' }> | undefined> {
-      if (token === undefined) return undefined;
+      hit: LimitHit,
+    ): Promise<
+      | Extract<SubmitResult, { kind: 'submitted' | 'draft-gone' }>
+      | { kind: 'too-many' }
+      | { kind: 'long-way'; counted: boolean }
+    > {
+      if (token === undefined) return { kind: 'long-way', counted: false };
       const tokenHash = hashCode(token);
       if (justSubmitted.has(tokenHash)) return { kind: 'draft-gone' };
       const questionnaire = await published(slug);
       ensureOpen(questionnaire);
-      if (questionnaire.definition.mode === 'access-code') return undefined;
+      if (questionnaire.definition.mode === 'access-code')
+        return { kind: 'long-way', counted: false };
       const receiptCode = newCode();
       const stored = await deps.responses.submitDraft({
         tokenHash,
@@ -335,13 +344,15 @@ export function answeringService(deps: AnsweringDeps) {
         isoWeek: isoWeek(new Date()),
         recordKey: randomRecordKey(),
         receiptHash: hashCode(receiptCode),
+        hit,
       });
       if (stored === 'stored') {
         justSubmitted.add(tokenHash);
         return { kind: 'submitted', receiptCode };
       }
+      if (stored === 'too-many') return { kind: 'too-many' };
       if (stored === 'draft-gone' || justSubmitted.has(tokenHash)) return { kind: 'draft-gone' };
-      return undefined;
+      return { kind: 'long-way', counted: true };
     },
 
     /** Stores the response (anonymised) and deletes the draft; returns the receipt code. */

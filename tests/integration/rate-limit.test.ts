@@ -23,6 +23,23 @@ describe('rate limits on submission', () => {
     expect(withdraw.html).toMatch(/<html lang="el"/);
   });
 
+  it('keep the answers of a refused submission, to be sent once the window has passed', async () => {
+    const headers = { 'X-Forwarded-For': '198.51.100.11' };
+    await completeDemo(new Citizen(t.app, headers), 'pl');
+    await completeDemo(new Citizen(t.app, headers), 'pl');
+    const third = new Citizen(t.app, headers);
+    await expect(completeDemo(third, 'pl')).rejects.toThrow(/429/);
+    expect(third.html).toMatch(/<html lang="pl"/);
+    const before = Number((await t.db('responses').count('* as n').first())?.n);
+    await t.db('rate_limits').update({ reset_at: t.db.raw('now()') });
+    await third.get(`/pl/q/${DEMO}/check`);
+    expect(third.html).toContain('name="_csrf"');
+    const sent = await third.post(`/pl/q/${DEMO}/submit`);
+    expect(sent.status).toBe(303);
+    expect(sent.headers.location).toBe(`/pl/q/${DEMO}/done`);
+    expect(Number((await t.db('responses').count('* as n').first())?.n)).toBe(before + 1);
+  });
+
   it('are shared between app processes through the database, and store no address', async () => {
     const headers = { 'X-Forwarded-For': '198.51.100.10' };
     const secondProcess = createApp(t.deps);

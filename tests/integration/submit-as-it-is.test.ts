@@ -94,7 +94,14 @@ async function draft(
   return tokenHash;
 }
 
-const submission = (tokenHash: string): DraftSubmission => ({
+/** A client's hit on a limit of submissions, its own counter unless `key` is given. */
+const hitOn = (limit = 1000, key = `submits:client-${randomUUID()}`) => ({
+  key,
+  limit,
+  seconds: 600,
+});
+
+const submission = (tokenHash: string, hit = hitOn()): DraftSubmission => ({
   tokenHash,
   questionnaireId,
   id: randomUUID(),
@@ -102,7 +109,12 @@ const submission = (tokenHash: string): DraftSubmission => ({
   isoWeek: '2026-W47',
   recordKey: Math.random(),
   receiptHash: randomUUID(),
+  hit,
 });
+
+const hitsOf = async (key: string) =>
+  ((await t.db('rate_limits').where('key', key).first('hits')) as { hits: number } | undefined)
+    ?.hits;
 
 describe('a complete draft submitted as it is', () => {
   it('stores the response with the same answer rows as a draft read and checked first', async () => {
@@ -200,7 +212,7 @@ describe('a complete draft submitted as it is', () => {
 
   it('stores each of many drafts submitted at once, and one draft submitted twice in one statement once', async () => {
     const hashes = await Promise.all(Array.from({ length: 10 }, () => draft()));
-    const submissions = hashes.map(submission);
+    const submissions = hashes.map((hash) => submission(hash));
     const twice = submission(hashes[0] as string);
     const results = await Promise.all(
       [...submissions, twice].map((s) => t.deps.repositories.responses.submitDraft(s)),
@@ -214,6 +226,72 @@ describe('a complete draft submitted as it is', () => {
       )
       .pluck('id')) as string[];
     expect(stored.sort()).toEqual(submissions.map((s) => s.id).sort());
+  });
+
+  it("counts each submission on its client's limit in the same statement, in their order", async () => {
+    // Seven submissions at once: five of one client with a limit of three, two of another.
+    const one = hitOn(3);
+    const other = hitOn(3);
+    await t
+      .db('rate_limits')
+      .insert({ key: other.key, hits: 2, reset_at: t.db.raw("now() + interval '5 minutes'") });
+    const hashes = await Promise.all(Array.from({ length: 7 }, () => draft()));
+    const submissions = hashes.map((hash, i) => submission(hash, i < 5 ? one : other));
+    const results = await Promise.all(
+      submissions.map((s) => t.deps.repositories.responses.submitDraft(s)),
+    );
+    expect(results).toEqual([
+      ...['stored', 'stored', 'stored', 'too-many', 'too-many'],
+      ...['stored', 'too-many'],
+    ]);
+    expect(await hitsOf(one.key)).toBe(5);
+    expect(await hitsOf(other.key)).toBe(4);
+    // The refused are not stored, and their drafts are kept to be sent again.
+    const stored = (await t
+      .db('responses')
+      .whereIn(
+        'id',
+        submissions.map((s) => s.id),
+      )
+      .pluck('id')) as string[];
+    expect(stored.sort()).toEqual([0, 1, 2, 5].map((i) => submissions[i]?.id).sort());
+    for (const i of [3, 4, 6]) expect(await draftOf(hashes[i] as string)).toBeDefined();
+    // A counter whose window has passed starts again.
+    await t
+      .db('rate_limits')
+      .where('key', one.key)
+      .update({ reset_at: t.db.raw('now()') });
+    expect(
+      await t.deps.repositories.responses.submitDraft(submission(hashes[3] as string, one)),
+    ).toBe('stored');
+    expect(await hitsOf(one.key)).toBe(1);
+  });
+
+  it('counts a submission it does not take, once: the long way does not count it again', async () => {
+    const limit = await createTestApp({
+      rateLimits: { postsPerMinute: 1000, submitsPer10Minutes: 5 },
+    });
+    try {
+      const citizen = new Citizen(limit.app, { 'X-Forwarded-For': '198.51.100.201' });
+      await citizen.begin('en');
+      await citizen.answer('en', 1, DEMO_ANSWERS[0] ?? {});
+      // Incomplete: the statement counts it and takes nothing; the long way sends it back.
+      const res = await citizen.post(`/en/q/${DEMO}/submit`);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/en/q/${DEMO}/s/2`);
+      expect(await limit.db('rate_limits').where('key', 'like', 'submits:%').pluck('hits')).toEqual(
+        [1],
+      );
+      // Without a draft at all, the statement is not run; the limiter counts it.
+      const stranger = new Citizen(limit.app, { 'X-Forwarded-For': '198.51.100.201' });
+      await stranger.get(`/en/q/${DEMO}`);
+      expect((await stranger.post(`/en/q/${DEMO}/submit`)).status).toBe(303);
+      expect(await limit.db('rate_limits').where('key', 'like', 'submits:%').pluck('hits')).toEqual(
+        [2],
+      );
+    } finally {
+      await limit.close();
+    }
   });
 
   it('is counted by the fold from its answer rows, its free text left out', async () => {

@@ -12,6 +12,8 @@ import type { FieldError, FormValues } from '../../domain/question-types/types.j
 import type { Deps } from '../../deps.js';
 import type { Journey, SubmitResult } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
+import { tooMany } from '../errors.js';
+import { counted, type RateLimit } from '../middleware/rate-limit.js';
 import { logUnreachable, unavailable, unreachableDatabase } from '../unavailable.js';
 import { pageCache } from '../page-cache.js';
 import { citizenHelpers } from './citizen.js';
@@ -28,8 +30,11 @@ interface SectionSource {
   answers: Answers;
 }
 
-/** The citizen's journey through one questionnaire, mounted under /:lang. */
-export function journeyRouter(deps: Deps): Router {
+/**
+ * The citizen's journey through one questionnaire, mounted under /:lang. `limits.submits` is
+ * the limit on submissions; the submit counts against it itself (see its handler).
+ */
+export function journeyRouter(deps: Deps, limits: { submits: RateLimit }): Router {
   const router = Router({ mergeParams: true });
   const { answering, settings } = deps;
 
@@ -281,12 +286,18 @@ export function journeyRouter(deps: Deps): Router {
     async (req: Request, res: Response) => {
       parseEmptyForm(req.body);
       const slug = slugOf(req);
-      let result: SubmitResult | undefined = await answering.submitAsItIs(
+      // The statement that submits a draft as it is also counts the client's hit on the limit
+      // of submissions: one round trip, where the limiter would add one of its own.
+      const first = await answering.submitAsItIs(
         slug,
         draftCookie(req, slug),
         lang(res),
+        limits.submits.hitOf(req),
       );
-      if (result === undefined) {
+      if (first.kind === 'too-many') throw tooMany();
+      let result: SubmitResult;
+      if (first.kind === 'long-way') {
+        if (!first.counted) await counted(limits.submits, req, res);
         // Not submitted as it was: read the draft, and store it or say why not.
         const journey = await withDraft(req, res);
         if (!journey) return;
@@ -300,7 +311,7 @@ export function journeyRouter(deps: Deps): Router {
             content: contentContext(doc, lang(res), res.locals.t),
           });
         }
-      }
+      } else result = first;
       if (result.kind === 'incomplete')
         return res.redirect(303, `${base(res, slug)}/s/${result.index + 1}`);
       // The same draft was stored by another request a moment before (a double click): thank
