@@ -61,7 +61,7 @@ export function sharedRateLimit(options: {
  * Runs `limit` on a request as a step of its handler: resolves when the request may go on,
  * rejects with the limiter's refusal (429) when it may not.
  */
-export function counted(limit: RateLimit, req: Request, res: Response): Promise<void> {
+export function countAgainst(limit: RateLimit, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
     limit(req, res, (error?: unknown) => (error === undefined ? resolve() : reject(error)));
   });

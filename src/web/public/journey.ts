@@ -13,7 +13,7 @@ import type { Deps } from '../../deps.js';
 import type { Journey, SubmitResult } from '../../services/answering.js';
 import { NotFoundError } from '../../services/errors.js';
 import { tooMany } from '../errors.js';
-import { counted, type RateLimit } from '../middleware/rate-limit.js';
+import { countAgainst, type RateLimit } from '../middleware/rate-limit.js';
 import { logUnreachable, unavailable, unreachableDatabase } from '../unavailable.js';
 import { pageCache } from '../page-cache.js';
 import { citizenHelpers } from './citizen.js';
@@ -297,7 +297,7 @@ export function journeyRouter(deps: Deps, limits: { submits: RateLimit }): Route
       if (first.kind === 'too-many') throw tooMany();
       let result: SubmitResult;
       if (first.kind === 'long-way') {
-        if (!first.counted) await counted(limits.submits, req, res);
+        if (!first.counted) await countAgainst(limits.submits, req, res);
         // Not submitted as it was: read the draft, and store it or say why not.
         const journey = await withDraft(req, res);
         if (!journey) return;
