@@ -249,7 +249,12 @@ export function aggregateRepository(db: Db) {
       let folded = 0;
       for (;;) {
         const done = await db.transaction(async (trx) => {
-          await trx.raw('select id from questionnaires where id = ? for update', [questionnaireId]);
+          // One fold at a time: `for no key update` locks out other folds, but not the key
+          // share that storing a response takes on its questionnaire (its foreign key), which
+          // `for update` would, holding every submission up until the batch commits.
+          await trx.raw('select id from questionnaires where id = ? for no key update', [
+            questionnaireId,
+          ]);
           const waiting = await pending(trx, questionnaireId);
           if (waiting.total === 0 || (folded === 0 && waiting.total < minimum)) return 0;
           const limit = Math.min(waiting.responses, batch);

@@ -331,4 +331,42 @@ describe('a complete draft submitted as it is', () => {
     expect(await familiarity()).toBe(before + 1);
     expect(await texts()).toEqual(textsBefore);
   });
+
+  it('stores submissions while a fold is counting (the fold locks out other folds, not them)', async () => {
+    const { aggregates, responses } = t.deps.repositories;
+    expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
+    const later = submission(await draft());
+    // The fold waits for the cells, which another transaction holds, once it has taken its lock
+    // on the questionnaire and marked the response as counted.
+    const holder = await t.db.transaction();
+    let folding: Promise<number> | undefined;
+    try {
+      await holder.raw('lock table result_cells in exclusive mode');
+      folding = aggregates.fold(questionnaireId, { dimensions: [] }, 0);
+      await expect
+        .poll(
+          async () =>
+            (
+              await t.db.raw(
+                `select count(*) as n from pg_stat_activity
+                  where wait_event_type = 'Lock' and query like '%insert into result_cells%'`,
+              )
+            ).rows[0].n,
+          { timeout: 5000 },
+        )
+        .toBe('1');
+      const stored = await Promise.race([
+        responses.submitDraft(later),
+        new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000)),
+      ]);
+      expect(stored).toBe('stored');
+    } finally {
+      await holder.commit();
+      await folding;
+    }
+    // The fold, going on once it has the cells, counts it too.
+    expect(await t.db('responses').where('id', later.id).first('aggregated')).toEqual({
+      aggregated: true,
+    });
+  });
 });
