@@ -3,8 +3,9 @@
  * On an embedded PostgreSQL of its own (in a temporary folder, removed at the end), it seeds the
  * demo questionnaire, simulates `--count` responses (default 1,000,000), folds them into the
  * aggregates, starts the app as `npm start` would (a process of its own, on 127.0.0.1) and loads
- * the results page of a signed-in administrator with autocannon, with no breakdown and with a
- * breakdown by age band, by language and by country. Writes bench-results/results.json.
+ * the results page of a signed-in administrator with wrk (or autocannon; see generator()),
+ * with no breakdown and with a breakdown by age band, by language and by country. Writes
+ * bench-results/results.json.
  *
  * Options: --count N, --seed S, --seconds T (per load test, default 10), --connections C
  * (default 10), --reuse DIR (keep the cluster in DIR and reuse it next time, topping the
@@ -26,6 +27,7 @@ import { createDb, migrateLatest, type Db } from '../src/db/knex.js';
 import { depsFromDb } from '../src/deps.js';
 import { DEMO_SLUG, PATHS, ROOT } from '../src/paths.js';
 import { CookieJar, csrfTokenIn } from '../tests/helpers/cookie-jar.js';
+import { wrkAvailable, wrkFixed } from './bench/wrk.js';
 
 export interface BenchResultsOptions {
   count: number;
@@ -84,6 +86,8 @@ export interface BenchResultsReport {
 }
 
 const PASSWORD = 'a long enough passphrase 42';
+/** Responses per transaction when folding the simulated responses (see FOLD_BATCH). */
+const BULK_FOLD_BATCH = 20_000;
 const EMAIL = 'results-reader@example.org';
 
 export const PAGES: Record<string, string> = {
@@ -142,8 +146,31 @@ export interface LoadOptions {
   form?: string;
 }
 
-/** Loads one URL with autocannon and summarises every response time it saw. */
+export type Generator = 'wrk' | 'autocannon';
+
+let generatorChosen: Generator | undefined;
+
+/**
+ * The load generator of this run: wrk when the machine has it (see scripts/bench/wrk.ts) unless
+ * BENCH_GENERATOR=autocannon, else autocannon (from npm, always there).
+ */
+export function generator(): Generator {
+  generatorChosen ??=
+    process.env.BENCH_GENERATOR !== 'autocannon' && wrkAvailable() ? 'wrk' : 'autocannon';
+  return generatorChosen;
+}
+
+/** Loads one URL with the run's generator and summarises every response time it saw. */
 export async function load(url: string, options: LoadOptions): Promise<Latencies> {
+  if (generator() === 'wrk') {
+    const { pathname, search } = new URL(url);
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const method = options.method ?? 'GET';
+    const request = { method, path: `${pathname}${search}`, headers, body: options.form };
+    return (await wrkFixed(url, request, options)).latencies;
+  }
   const times: number[] = [];
   const headers: Record<string, string> = {};
   if (options.cookie) headers.cookie = options.cookie;
@@ -238,7 +265,7 @@ export async function stopApp(child: ChildProcess): Promise<void> {
 }
 
 /** The app's services on the bench's own connection, for seeding and simulating. */
-function benchDeps(db: Db) {
+export function benchDeps(db: Db) {
   return depsFromDb(db, {
     logger: pino({ level: 'silent' }),
     draftTtlHours: 24,
@@ -351,7 +378,8 @@ export async function topUp(
   }
   log('folding them into the aggregates');
   const folding = performance.now();
-  await deps.results.foldPending();
+  // Nobody answers meanwhile: larger transactions than a serving process's fold.
+  await deps.results.foldPending(BULK_FOLD_BATCH);
   const foldSeconds = seconds(folding);
   // What autovacuum would do soon after a load this size: fresh statistics and visibility.
   await db.raw('vacuum analyze');

@@ -5,14 +5,16 @@
  *     request through a pool as large as the app's (each in a process of its own);
  *  2. the app (`tsx src/server.ts`, production, one process): the citizen start page and a
  *     section page under load (not yet answered, then with the citizen's answers); whole
- *     journeys; the final submits of citizens on the check page, all at once and then at half
- *     that rate; then stored responses must equal acknowledged submits (the run fails
- *     otherwise);
+ *     journeys; the final submits of citizens on the check page, all at once (after a burst to
+ *     warm up) and then at half that rate; then stored responses must equal acknowledged
+ *     submits (the run fails otherwise);
  *  3. the demo topped up to `--responses` simulated responses and folded, the app restarted: the
  *     results page and a breakdown by country, and their CSV and XLSX exports with the app's
  *     memory.
  * Writes bench-results/bench.json and bench-results/bench.md and prints the summary. Everything
- * runs on 127.0.0.1, in an embedded PostgreSQL in a temporary folder removed at the end.
+ * runs on 127.0.0.1, in an embedded PostgreSQL in a temporary folder removed at the end. The load
+ * comes from wrk when the machine has it (`apt-get install wrk`), else from autocannon; set
+ * BENCH_GENERATOR=autocannon to use autocannon anyway.
  *
  * Options: --responses N (default 1,000,000), --seconds T (per load phase, default 10),
  * --connections C (default 10), --reuse DIR (keep the cluster in DIR and reuse it next time).
@@ -25,6 +27,7 @@ import { parseArgs } from 'node:util';
 import {
   clusterFolder,
   freePort,
+  generator,
   machine,
   seedDemo,
   signIn,
@@ -35,7 +38,13 @@ import {
 } from './bench-results.js';
 import { measureCeilings, warmLoad, type LoadPhase } from './bench/ceilings.js';
 import { JOURNEY, VirtualCitizen } from './bench/citizen.js';
-import { burstSubmits, pacedSubmits, prepareCitizens, runJourneys } from './bench/journeys.js';
+import {
+  burstSubmits,
+  pacedSubmits,
+  readyCitizens,
+  runJourneys,
+  type SubmitsReport,
+} from './bench/journeys.js';
 import { buildReport, formatSummary, type Measurements, type Settings } from './bench/report.js';
 import { measureResults } from './bench/results.js';
 import { loadConfig } from '../src/config.js';
@@ -45,8 +54,18 @@ import { ROOT } from '../src/paths.js';
 
 /** High enough that one address sending everything is never refused. */
 const RATE_LIMIT = 1_000_000_000;
-/** Citizens made ready on the check page for the submits all at once. */
-const BURST_CITIZENS = 3000;
+/**
+ * Before the submits all at once are measured, bursts of WARM_UP_CITIZENS submits warm the app
+ * up: at least `min`, and more (up to `max`) while each is more than 10 % faster than the one
+ * before. A process that has just started is slow at first for longer than one second of load
+ * (its heap grows, and on a virtual machine the pages it first touches come slowly), and the
+ * submit is a longer path than the ceiling's: 1,000 submits/s at first, 1,700/s after 10,000.
+ */
+const WARM_UP_CITIZENS = 2500;
+const WARM_UP_BURSTS = { min: 2, max: 5 };
+const WARM_UP_STEADY = 1.1;
+/** Citizens on the check page for the measured submits all at once. */
+const BURST_CITIZENS = 5000;
 const SEED = 1;
 
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -101,7 +120,7 @@ async function citizenPages(base: string, phase: LoadPhase) {
   };
 }
 
-async function submissions(base: string, phase: LoadPhase) {
+async function submissions(db: Db, base: string, phase: LoadPhase) {
   log(`whole journeys by ${phase.connections} citizens at once, ${phase.seconds} s`);
   const journeys = await runJourneys(base, {
     concurrency: phase.connections,
@@ -109,29 +128,38 @@ async function submissions(base: string, phase: LoadPhase) {
   });
   log(`  ${journeys.journeys} journeys (${journeys.journeysPerSecond}/s)`);
 
-  const prepare = (count: number, seconds: number) =>
-    prepareCitizens(base, { count, concurrency: phase.connections, seconds });
-  log(`making up to ${BURST_CITIZENS} citizens ready to submit (at most ${2 * phase.seconds} s)`);
-  const ready = await prepare(BURST_CITIZENS, 2 * phase.seconds);
-  log(`final submits of ${ready.length} citizens, ${phase.connections} at once`);
-  const burst = await burstSubmits(base, ready, { ...phase, limitSeconds: 60 });
+  const all = { ...phase, limitSeconds: 60 };
+  const warmUp: SubmitsReport[] = [];
+  const rising = () => {
+    const [before, last] = warmUp.slice(-2).map((b) => b.submitsPerSecond);
+    return last === undefined || (before as number) * WARM_UP_STEADY < last;
+  };
+  while (warmUp.length < WARM_UP_BURSTS.min || (warmUp.length < WARM_UP_BURSTS.max && rising())) {
+    const ready = await readyCitizens(db, base, WARM_UP_CITIZENS);
+    warmUp.push(await burstSubmits(base, ready, all));
+    log(`  warming up: ${WARM_UP_CITIZENS} submits, ${warmUp.at(-1)?.submitsPerSecond}/s`);
+  }
+  log(
+    `final submits of ${BURST_CITIZENS} citizens on the check page, ${phase.connections} at once`,
+  );
+  const burst = await burstSubmits(base, await readyCitizens(db, base, BURST_CITIZENS), all);
   log(`  ${burst.submitsPerSecond} submits/s`);
 
   const rate = Math.max(1, burst.submitsPerSecond / 2);
-  const wanted = Math.ceil(rate * phase.seconds);
-  log(`making up to ${wanted} more citizens ready (at most ${3 * phase.seconds} s)`);
-  const paced = await prepare(wanted, 3 * phase.seconds);
+  const paced = await readyCitizens(db, base, Math.ceil(rate * phase.seconds));
   log(`final submits of ${paced.length} citizens at ${round1(rate)}/s`);
-  const halfLoad = await pacedSubmits(paced, { rate, graceSeconds: 30 });
+  const halfLoad = await pacedSubmits(base, paced, { rate, graceSeconds: 30 });
   log(`  p99 ${halfLoad.latency.p99} ms`);
-  return { journeys, burst, halfLoad };
+  return { journeys, warmUp, burst, halfLoad };
 }
 
 /** Counts, after the app has stopped (so nothing is still being stored), what the phases stored. */
 async function check(db: Db, before: number, phases: Awaited<ReturnType<typeof submissions>>) {
   const stored = (await storedResponses(db)) - before;
-  const { journeys, burst, halfLoad } = phases;
-  const acknowledged = journeys.acknowledged + burst.acknowledged + halfLoad.acknowledged;
+  const acknowledged = [phases.journeys, ...phases.warmUp, phases.burst, phases.halfLoad].reduce(
+    (sum, phase) => sum + phase.acknowledged,
+    0,
+  );
   log(`stored ${stored} responses, ${acknowledged} submits acknowledged`);
   return { ...phases, check: { stored, acknowledged, passed: stored === acknowledged } };
 }
@@ -157,7 +185,7 @@ async function run(settings: Settings, reuse: string | undefined): Promise<Measu
     app = started.child;
     const pages = await citizenPages(started.base, phase);
     const before = await storedResponses(db);
-    const phases = await submissions(started.base, phase);
+    const phases = await submissions(db, started.base, phase);
     await stopApp(app);
     const submitted = await check(db, before, phases);
 
@@ -202,7 +230,12 @@ async function main(): Promise<void> {
   const poolMax = loadConfig({
     DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX,
   }).DATABASE_POOL_MAX;
-  const settings: Settings = { ...chosen, poolMax, rateLimit: RATE_LIMIT };
+  const settings: Settings = {
+    ...chosen,
+    poolMax,
+    rateLimit: RATE_LIMIT,
+    generator: generator(),
+  };
   const measurements = await run(settings, reuse);
   const report = buildReport(measurements, {
     date: new Date().toISOString(),

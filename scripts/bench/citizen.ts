@@ -4,6 +4,7 @@
  * does, in English.
  */
 import { DEMO_SLUG } from '../../src/paths.js';
+import { COOKIES } from '../../src/web/cookies.js';
 import { encodeForm } from '../../tests/helpers/citizen.js';
 import { CookieJar, csrfTokenIn } from '../../tests/helpers/cookie-jar.js';
 import { DEMO_ANSWERS, type Fields } from '../../tests/helpers/demo-answers.js';
@@ -31,6 +32,12 @@ export class JourneyError extends Error {}
 export const acknowledged = (status: number, location: string | undefined) =>
   status === 303 && location === THANK_YOU_PATH;
 
+/** A citizen on the check page, as the final submit needs them: a Cookie header and a form. */
+export interface ReadyCitizen {
+  cookie: string;
+  submitForm: string;
+}
+
 export class VirtualCitizen {
   private readonly jar = new CookieJar();
   csrf = '';
@@ -39,6 +46,16 @@ export class VirtualCitizen {
 
   get cookie(): string {
     return this.jar.header();
+  }
+
+  /** The token of this citizen's draft (its cookie), once it has one. */
+  get draftToken(): string | undefined {
+    return this.jar.get(COOKIES.draft(DEMO_SLUG));
+  }
+
+  /** This citizen's Cookie header with another draft's token. */
+  cookieWithDraft(token: string): string {
+    return this.jar.headerWith(COOKIES.draft(DEMO_SLUG), token);
   }
 
   /** The body of the final submit, with this citizen's CSRF token. */

@@ -1,14 +1,25 @@
 /**
  * The submission phases of `npm run bench`, each bounded in time:
  * A. whole journeys by `concurrency` citizens at once;
- * B. the final submits of citizens standing on the check page, all at once (autocannon, as the
- *    INSERT ceiling is measured);
+ * B. the final submits of citizens standing on the check page, all at once, with the load
+ *    generator the one-INSERT ceiling is measured with; after a first burst to warm up, as
+ *    every other load phase is measured after a second of the same load;
  * C. the final submits of other such citizens at a fixed rate (open loop: each submit leaves at
  *    its scheduled time whatever the others do, and its latency counts from that time).
  */
 import autocannon from 'autocannon';
-import { summarise, type Latencies } from '../bench-results.js';
-import { acknowledged, SUBMIT_PATH, VirtualCitizen } from './citizen.js';
+import { generator, summarise, type Latencies } from '../bench-results.js';
+import {
+  acknowledged,
+  SUBMIT_PATH,
+  THANK_YOU_PATH,
+  VirtualCitizen,
+  type ReadyCitizen,
+} from './citizen.js';
+import { openLoop } from './open-loop.js';
+import { wrkList, type WrkRequest } from './wrk.js';
+import { hashCode, newToken } from '../../src/domain/codes.js';
+import type { Db } from '../../src/db/knex.js';
 
 export interface Outcome {
   /** Submits answered with a 303 to the thank-you page. */
@@ -105,48 +116,92 @@ export async function runJourneys(
 }
 
 /**
- * Citizens who have answered every section and stand on the check page: up to `count`, made by
- * `concurrency` at once for at most `seconds`. They post each section without loading it first
- * (their CSRF token stays the same), which makes them ready twice as fast and in the same state.
+ * `count` citizens who have answered every section and stand on the check page. One citizen
+ * answers through the app (start page, start, each section posted, check page); its draft is
+ * then copied in the database under `count` new tokens, as if that many citizens had given the
+ * same answers (which the bench's citizens do anyway). Each copy is a draft as the app made
+ * it, at the cost of one statement instead of eight requests a citizen, which would take the
+ * bench longer than everything it measures. Answering itself is measured by phase A.
  */
-export async function prepareCitizens(
-  base: string,
-  options: { count: number; concurrency: number; seconds: number },
-): Promise<VirtualCitizen[]> {
-  const ready: VirtualCitizen[] = [];
-  let claimed = 0;
-  const failures = outcome();
-  await loops(options.concurrency, options.seconds, async () => {
-    if (claimed >= options.count) return false;
-    claimed++;
-    const citizen = new VirtualCitizen(base);
-    try {
-      await citizen.begin();
-      await citizen.answerAll({ viewSections: false });
-      ready.push(citizen);
-    } catch (error) {
-      claimed--;
-      fail(failures, error);
-      if (failures.failed > 100)
-        throw new Error(`preparing citizens failed: ${failures.reasons.join('; ')}`, {
-          cause: error,
-        });
-    }
-    return true;
-  });
-  return ready;
+export async function readyCitizens(db: Db, base: string, count: number): Promise<ReadyCitizen[]> {
+  const model = new VirtualCitizen(base);
+  await model.begin();
+  await model.answerAll({ viewSections: false });
+  const token = model.draftToken;
+  if (!token) throw new Error('the citizen who answered has no draft cookie');
+  const columns = (
+    (await db('information_schema.columns')
+      .where({ table_schema: db.raw('current_schema()'), table_name: 'drafts' })
+      .whereNotIn('column_name', ['token_hash', 'resume_hash'])
+      .select('column_name')) as { column_name: string }[]
+  ).map((c) => `"${c.column_name}"`);
+  const tokens = Array.from({ length: count }, () => newToken());
+  const copied = await db.raw(
+    `insert into drafts (token_hash, ${columns.join(', ')})
+     select hash, ${columns.join(', ')} from drafts, unnest(cast(? as text[])) as hash
+      where token_hash = ?`,
+    [tokens.map(hashCode), hashCode(token)],
+  );
+  if ((copied as { rowCount: number }).rowCount !== count)
+    throw new Error('the draft of the citizen who answered could not be copied');
+  // What autovacuum does within a minute of a change this size, and long before citizens who
+  // started one by one reach their check page: the planner learns that the drafts are many
+  // (it would otherwise look each up by scanning them all), and the drafts the bursts before
+  // deleted are cleared away.
+  await db.raw('vacuum analyze drafts');
+  return tokens.map((t) => ({ cookie: model.cookieWithDraft(t), submitForm: model.submitForm }));
 }
 
 /**
- * Phase B: every citizen's final submit, `connections` at a time, with autocannon; stops after
- * `limitSeconds` whatever is left.
+ * Phase B: every citizen's final submit, `connections` at a time, with the run's load generator
+ * (as the one-INSERT ceiling is loaded); stops after `limitSeconds` whatever is left.
  */
 export async function burstSubmits(
   base: string,
-  citizens: VirtualCitizen[],
+  citizens: ReadyCitizen[],
   options: { connections: number; limitSeconds: number },
 ): Promise<SubmitsReport> {
   if (citizens.length === 0) throw new Error('no citizen could be made ready to submit');
+  return generator() === 'wrk'
+    ? burstWithWrk(base, citizens, options)
+    : burstWithAutocannon(base, citizens, options);
+}
+
+const submitRequest = (citizen: ReadyCitizen): WrkRequest => ({
+  method: 'POST',
+  path: SUBMIT_PATH,
+  headers: { cookie: citizen.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  body: citizen.submitForm,
+});
+
+async function burstWithWrk(
+  base: string,
+  citizens: ReadyCitizen[],
+  options: { connections: number; limitSeconds: number },
+): Promise<SubmitsReport> {
+  const run = await wrkList(base, citizens.map(submitRequest), {
+    connections: options.connections,
+    seconds: options.limitSeconds,
+    expect: { status: 303, location: THANK_YOU_PATH },
+  });
+  const out = outcome();
+  out.acknowledged = run.expected;
+  for (const status of run.statuses) fail(out, new Error(`a submit answered ${status}`));
+  out.failed = run.unexpected + run.latencies.errors;
+  return {
+    ...out,
+    citizens: citizens.length,
+    seconds: round1(run.seconds),
+    submitsPerSecond: round1(run.expected / run.seconds),
+    latency: run.latencies,
+  };
+}
+
+async function burstWithAutocannon(
+  base: string,
+  citizens: ReadyCitizen[],
+  options: { connections: number; limitSeconds: number },
+): Promise<SubmitsReport> {
   const out = outcome();
   const times: number[] = [];
   const queue = [...citizens];
@@ -208,46 +263,35 @@ export async function burstSubmits(
 }
 
 /**
- * Phase C: the citizens' final submits sent at `rate` per second, each at its scheduled time;
- * waits at most `graceSeconds` after the last one left.
+ * Phase C: the citizens' final submits sent at `rate` per second, each at its scheduled time
+ * (see openLoop); waits at most `graceSeconds` after the last one left.
  */
 export async function pacedSubmits(
-  citizens: VirtualCitizen[],
+  base: string,
+  citizens: ReadyCitizen[],
   options: { rate: number; graceSeconds: number },
 ): Promise<PacedReport> {
   const out = outcome();
-  const times: number[] = [];
-  const sent: Promise<void>[] = [];
-  const started = performance.now();
-  for (const [i, citizen] of citizens.entries()) {
-    const due = started + (i * 1000) / options.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sent.push(
-      citizen.submit().then(
-        (ok) => {
-          times.push(performance.now() - due);
-          if (ok) out.acknowledged++;
-          else fail(out, new Error('a submit was not acknowledged'));
-        },
-        (error: unknown) => fail(out, error),
-      ),
-    );
+  const run = await openLoop(base, citizens.map(submitRequest), options);
+  for (const answer of run.answers) {
+    if (acknowledged(answer.status, answer.location)) out.acknowledged++;
+    else fail(out, new Error(`a submit answered ${answer.status}`));
   }
-  const grace = new Promise((r) => setTimeout(r, options.graceSeconds * 1000).unref());
-  await Promise.race([Promise.all(sent), grace]);
-  const seconds = elapsed(started);
-  const unanswered = citizens.length - times.length - out.failed;
-  if (unanswered > 0) {
-    fail(out, new Error(`${unanswered} submits unanswered after ${options.graceSeconds} s`));
-    out.failed += unanswered - 1;
+  for (const error of run.errors) fail(out, new Error(error));
+  if (run.unanswered > 0) {
+    fail(out, new Error(`${run.unanswered} submits unanswered after ${options.graceSeconds} s`));
+    out.failed += run.unanswered - 1;
   }
   return {
     ...out,
     citizens: citizens.length,
     targetRate: round1(options.rate),
-    seconds: round1(seconds),
-    submitsPerSecond: round1(out.acknowledged / seconds),
-    latency: summarise(times, seconds, { errors: out.failed, non2xx: 0 }),
+    seconds: round1(run.seconds),
+    submitsPerSecond: round1(out.acknowledged / run.seconds),
+    latency: summarise(
+      run.answers.map((a) => a.ms),
+      run.seconds,
+      { errors: run.errors.length + run.unanswered, non2xx: run.answers.length - out.acknowledged },
+    ),
   };
 }

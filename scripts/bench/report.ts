@@ -2,7 +2,7 @@
  * The report of `npm run bench`: every figure with its ratio to its ceiling, the targets of
  * DESIGN.md §8 and whether each is met, and a readable summary (Markdown). Pure functions.
  */
-import type { Fill, Latencies, PageReport } from '../bench-results.js';
+import type { Fill, Generator, Latencies, PageReport } from '../bench-results.js';
 import type { Ceilings } from './ceilings.js';
 import type { JourneysReport, PacedReport, SubmitsReport } from './journeys.js';
 import type { ExportReport } from './results.js';
@@ -29,6 +29,8 @@ export interface Measurements {
   pages: { start: PageLoad; section: PageLoad; sectionAnswered: PageLoad };
   submissions: {
     journeys: JourneysReport;
+    /** The bursts of submits that warmed the app up before `burst` was measured. */
+    warmUp: SubmitsReport[];
     burst: SubmitsReport;
     halfLoad: PacedReport;
     check: StoredCheck;
@@ -49,6 +51,8 @@ export interface Settings {
   poolMax: number;
   /** The app's rate limits during the run (raised: all load comes from one address). */
   rateLimit: number;
+  /** The load generator of every measured phase but the paced submits. */
+  generator: Generator;
 }
 
 export type Ceiling = 'hello world' | 'one INSERT';
@@ -211,9 +215,18 @@ export function notes(m: Measurements, settings: Settings): string[] {
     `All load comes from one address (127.0.0.1), so the app ran with its rate limits raised to ` +
       `${settings.rateLimit} (RATE_LIMIT_POSTS_PER_MINUTE, RATE_LIMIT_SUBMITS_PER_10_MINUTES); ` +
       'every post still goes through the limiter, whose counter is then one row for all clients.',
-    'The load generator runs on the same machine as the app and PostgreSQL; the ceilings are ' +
-      'loaded the same way (autocannon for pages, the one-INSERT ceiling and the submits all at ' +
-      'once), so the ratios compare like with like.',
+    `The load generator (${settings.generator}) runs on the same machine as the app and ` +
+      'PostgreSQL, and loads the ceilings as it loads what they are the ceilings of, so the ' +
+      'ratios compare like with like' +
+      (settings.generator === 'wrk'
+        ? '.'
+        : '; autocannon costs the machine far more for the submits (a request of its own for ' +
+          'each citizen) than for the ceiling (one request again and again), which lowers the ' +
+          'submit ratio: install wrk to measure the app rather than the generator.'),
+    'The citizens whose final submits are measured all at once and at half load are made ready ' +
+      'by one citizen answering through the app, whose draft is then copied under new tokens; ' +
+      'bursts of submits warm the app up until its rate is steady (every load phase is ' +
+      'measured after some of the same load). Whole journeys measure answering through the app.',
   ];
   list.push(
     'The start page and the section page (not yet answered) are the same for every citizen but ' +
@@ -288,9 +301,9 @@ function exportTable(exports: Measurements['exports']): string {
 /** The readable summary: what ran, every figure, the check and the targets. */
 export function formatSummary(report: BenchReport): string {
   const { settings, machine, measurements: m } = report;
-  const { journeys, burst, halfLoad, check } = m.submissions;
+  const { journeys, warmUp, burst, halfLoad, check } = m.submissions;
   const fill = m.results.fill;
-  const failures = [journeys, burst, halfLoad]
+  const failures = [journeys, ...warmUp, burst, halfLoad]
     .flatMap((o) => o.reasons)
     .filter((reason, i, all) => all.indexOf(reason) === i);
   return [
@@ -309,7 +322,9 @@ export function formatSummary(report: BenchReport): string {
     '',
     `Whole journeys: ${journeys.journeys} in ${settings.seconds} s by ${settings.connections} ` +
       `citizens at once (submit p50 ${ms(journeys.submit.p50)}, p99 ${ms(journeys.submit.p99)}). ` +
-      `All at once: ${burst.citizens} citizens on the check page in ${burst.seconds} s. ` +
+      `All at once: ${burst.citizens} citizens on the check page in ${burst.seconds} s, after ` +
+      `${warmUp.length} bursts of ${warmUp[0]?.citizens ?? 0} to warm up (` +
+      `${warmUp.map((w) => `${number(w.submitsPerSecond)}/s`).join(', ')}). ` +
       `Half load: ${halfLoad.citizens} submits sent at ${number(halfLoad.targetRate)}/s over ` +
       `${halfLoad.seconds} s.`,
     '',

@@ -78,9 +78,9 @@ export function resultsService(deps: {
    * New answers join the published numbers in batches of at least k while answering goes on;
    * once it has stopped, the rest join too.
    */
-  async function fold(q: QuestionnaireSummary, versions: Questionnaire[]) {
+  async function fold(q: QuestionnaireSummary, versions: Questionnaire[], batch?: number) {
     const step = policyOf(q).threshold;
-    await deps.aggregates.fold(q.id, foldScopeOf(versions), q.status === 'open' ? step : 0);
+    await deps.aggregates.fold(q.id, foldScopeOf(versions), q.status === 'open' ? step : 0, batch);
     // Abandoned starts move in steps of k too (docs/results-statistics.md).
     await deps.aggregates.foldAbandoned(q.id, step, q.status === 'open');
   }
@@ -104,8 +104,11 @@ export function resultsService(deps: {
   }
 
   return {
-    /** Housekeeping: folds whatever is waiting, for every questionnaire. */
-    async foldPending(): Promise<void> {
+    /**
+     * Housekeeping: folds whatever is waiting, for every questionnaire, in transactions of
+     * `batch` responses (see FOLD_BATCH; a bulk load with nobody answering may take more).
+     */
+    async foldPending(batch?: number): Promise<void> {
       const waiting = new Set([
         ...(await deps.aggregates.withPending()),
         ...(await deps.aggregates.withAbandonedPending()),
@@ -113,7 +116,7 @@ export function resultsService(deps: {
       if (waiting.size === 0) return;
       for (const q of await deps.questionnaires.summaries()) {
         if (!waiting.has(q.id)) continue;
-        await fold(q, await deps.questionnaires.publishedDefinitions(q.id));
+        await fold(q, await deps.questionnaires.publishedDefinitions(q.id), batch);
       }
     },
 

@@ -32,4 +32,13 @@ export class CookieJar {
   header(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** The Cookie header to send with the cookie `name` set to `value` instead. */
+  headerWith(name: string, value: string): string {
+    return [...new Map([...this.cookies, [name, value]])].map(([n, v]) => `${n}=${v}`).join('; ');
+  }
 }

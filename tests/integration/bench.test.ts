@@ -57,6 +57,13 @@ function goodRun(): Measurements {
         journey: latencies(50, 180, 260, 300),
         submit: latencies(50),
       },
+      warmUp: [1700, 2400].map((rate) => ({
+        ...outcome,
+        citizens: 2500,
+        seconds: 2500 / rate,
+        submitsPerSecond: rate,
+        latency: latencies(rate),
+      })),
       burst: {
         ...outcome,
         citizens: 3000,
@@ -87,7 +94,14 @@ function goodRun(): Measurements {
 const context = {
   date: '2026-11-23T05:00:00.000Z',
   machine: { cpus: 2, cpuModel: 'AMD EPYC', memoryGb: 24, node: 'v20.20.2' },
-  settings: { responses: 1_000_000, seconds: 10, connections: 10, poolMax: 10, rateLimit: 1e9 },
+  settings: {
+    responses: 1_000_000,
+    seconds: 10,
+    connections: 10,
+    poolMax: 10,
+    rateLimit: 1e9,
+    generator: 'wrk' as const,
+  },
   totalSeconds: 600,
 };
 
