@@ -17,6 +17,7 @@ import * as freeTextRows from './20261123000600_free_text_rows.js';
 import * as answersWithoutRowChecks from './20261123000700_answers_without_row_checks.js';
 import * as submissionsExpandedLater from './20261123000800_submissions_expanded_later.js';
 import * as answersInTheirResponse from './20261123000900_answers_in_their_response.js';
+import * as responsesWaiting from './20261123001000_responses_waiting.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   answersWithoutRowChecks,
   submissionsExpandedLater,
   answersInTheirResponse,
+  responsesWaiting,
 ];

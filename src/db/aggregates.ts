@@ -86,12 +86,23 @@ const ADD_TO_CELLS = `
     count = result_cells.count + excluded.count,
     key_sum = ((result_cells.key_sum + excluded.key_sum) % ${KEY_SPACE} + ${KEY_SPACE}) % ${KEY_SPACE}`;
 
-/** See aggregateRepository().withdraw; also used by the response repository's deletion. */
+/**
+ * Before a response is deleted, in the deleting transaction: takes it off the responses waiting
+ * for a fold, if it is there (then it was never counted, and there is nothing to take back);
+ * otherwise what it added waits, negated, for the next fold (result_adjustments), in the
+ * breakdowns already in the aggregates. A fold counting it at this moment holds its waiting row
+ * until it commits: the response is then counted, and taken back.
+ */
 export async function withdrawInto(
   trx: Knex.Transaction,
   questionnaireId: string,
   responseId: string,
 ): Promise<void> {
+  const waited = await trx.raw(
+    `delete from responses_waiting where questionnaire_id = ? and response_id = ? returning 1`,
+    [questionnaireId, responseId],
+  );
+  if (waited.rows.length > 0) return;
   // What the response added: its answers to the questions the cells count, in the breakdowns
   // they hold (both read from the cells, as the fold left them).
   const [response] = (
@@ -100,7 +111,7 @@ export async function withdrawInto(
               array(select distinct question_key from result_cells
                      where questionnaire_id = :questionnaire and dimension = '') as counted
          from responses
-        where questionnaire_id = :questionnaire and id = :response and aggregated`,
+        where questionnaire_id = :questionnaire and id = :response`,
       { questionnaire: questionnaireId, response: responseId },
     )
   ).rows as (TalliedRow & { counted: string[] })[];
@@ -183,8 +194,7 @@ export function aggregateRepository(db: Db) {
   async function pending(trx: Knex.Transaction | Db, questionnaireId: string) {
     const [row] = (
       await trx.raw(
-        `select (select count(*) from responses where questionnaire_id = :q and not aggregated)
-                  as responses,
+        `select (select count(*) from responses_waiting where questionnaire_id = :q) as responses,
                 (select count(distinct withdrawal_id) from result_adjustments
                   where questionnaire_id = :q) as withdrawals`,
         { q: questionnaireId },
@@ -205,14 +215,21 @@ export function aggregateRepository(db: Db) {
     scope: FoldScope,
     limit: number,
   ): Promise<number> {
+    // Off the waiting list, and read: a response deleted meanwhile (withdrawn before it was
+    // counted) has left the list with it.
     const rows = (
       await trx.raw(
-        `update responses set aggregated = true
-          where questionnaire_id = :questionnaire and id = any(array(
-            select id from responses
-             where questionnaire_id = :questionnaire and not aggregated
-             limit :limit))
-          returning ${TALLIED_COLUMNS}`,
+        `with counted as (
+           delete from responses_waiting
+            where questionnaire_id = :questionnaire and response_id = any(array(
+              select response_id from responses_waiting
+               where questionnaire_id = :questionnaire
+               limit :limit))
+           returning response_id
+         )
+         select ${TALLIED_COLUMNS}
+           from counted c
+           join responses r on r.questionnaire_id = :questionnaire and r.id = c.response_id`,
         { questionnaire: questionnaireId, limit },
       )
     ).rows as TalliedRow[];
@@ -351,19 +368,11 @@ export function aggregateRepository(db: Db) {
     async withPending(): Promise<string[]> {
       const rows = (
         await db.raw(
-          `select distinct questionnaire_id from responses where not aggregated
+          `select distinct questionnaire_id from responses_waiting
          union select distinct questionnaire_id from result_adjustments`,
         )
       ).rows as { questionnaire_id: string }[];
       return rows.map((r) => r.questionnaire_id);
-    },
-
-    /**
-     * Before a counted response is deleted: what it added waits, negated, for the next fold. The
-     * breakdowns are those already in the aggregates. Call inside the deleting transaction.
-     */
-    async withdraw(trx: Knex.Transaction, questionnaireId: string, responseId: string) {
-      await withdrawInto(trx, questionnaireId, responseId);
     },
 
     /** The maintained cells of one breakdown ('' for none), with counts as numbers. */

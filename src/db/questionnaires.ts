@@ -361,8 +361,8 @@ export function questionnaireRepository(db: Db) {
                    + coalesce((select sum(a.count) from result_adjustments a
                      where a.questionnaire_id = q.id and a.dimension = '' and a.question_key = :responses
                        and a.group_value = ''), 0)
-                   + (select count(*) from responses r
-                     where r.questionnaire_id = q.id and not r.aggregated)) as responses`,
+                   + (select count(*) from responses_waiting w
+                     where w.questionnaire_id = q.id)) as responses`,
             {
               responses: RESPONSES,
             },

@@ -26,6 +26,13 @@ export interface NewResponse {
 const DRAFT_GONE = Symbol('draft gone');
 
 /**
+ * Every response stored waits for a fold (migration 20261123001000): listed by the statement
+ * that stores it, from its `stored` rows.
+ */
+const WAITING_OF_STORED = `insert into responses_waiting (questionnaire_id, response_id)
+  select questionnaire_id, id from stored`;
+
+/**
  * One statement (atomic by itself, and one round trip to the server) stores the submissions of
  * several drafts: deletes each draft, and only when it was there inserts its response, with its
  * answer rows in one column (and its free-text answers as rows of `answers`, for the text
@@ -47,7 +54,7 @@ const STORE_SUBMISSIONS = `with submitted as (
       s.receipt_hash, s.answer_rows
       from submitted s join draft using (token_hash)
     returning questionnaire_id, id, answer_rows
-  ), texts as (${INSERT_TEXTS_OF_STORED})
+  ), texts as (${INSERT_TEXTS_OF_STORED}), waiting as (${WAITING_OF_STORED})
   select id from stored`;
 
 /** A submission to store, with the hash of the draft it came from. */
@@ -177,7 +184,7 @@ const SUBMIT_DRAFTS = `with submitted as (
       s.receipt_hash, d.answer_rows
       from submitted s join draft d using (token_hash)
     returning questionnaire_id, id, answer_rows
-  ), texts as (${INSERT_TEXTS_OF_STORED})
+  ), texts as (${INSERT_TEXTS_OF_STORED}), waiting as (${WAITING_OF_STORED})
   select id, false as refused from stored
   union all
   select id, true from counted where hit > limit_hits`;
@@ -279,14 +286,17 @@ export function responseRepository(db: Db) {
 
     /**
      * Stores many responses in one transaction, for loading simulated data: responses (with
-     * their answer rows) and free-text answers are each filled by one COPY (PostgreSQL's bulk
+     * their answer rows), their rows waiting for a fold and free-text answers are each filled by
+     * one COPY (PostgreSQL's bulk
      * load, which parses a line per row and writes pages in bulk).
      */
     async insertMany(responses: readonly NewResponse[]): Promise<void> {
       if (responses.length === 0) return;
       const responseLines: string[] = [];
+      const waitingLines: string[] = [];
       const textLines: string[] = [];
       for (const r of responses) {
+        waitingLines.push(`${r.questionnaireId}\t${r.id}\n`);
         responseLines.push(
           `${r.questionnaireId}\t${r.id}\t${r.versionId}\t${copyText(r.language)}\t` +
             `${copyText(r.isoWeek)}\t${r.recordKey}\t${copyText(r.receiptHash)}\t` +
@@ -306,6 +316,11 @@ export function responseRepository(db: Db) {
           `responses (questionnaire_id, id, version_id, language, iso_week, record_key,
              receipt_hash, answer_rows)`,
           responseLines,
+        );
+        await copyInto(
+          connection,
+          'responses_waiting (questionnaire_id, response_id)',
+          waitingLines,
         );
         if (textLines.length > 0) await copyInto(connection, ANSWER_COLUMNS, textLines);
       });
@@ -328,7 +343,12 @@ export function responseRepository(db: Db) {
         `with gone as (
            delete from responses
             where questionnaire_id = :q and id in (
-              select id from responses where questionnaire_id = :q and aggregated limit :limit)
+              select r.id from responses r
+               where r.questionnaire_id = :q
+                 and not exists (select from responses_waiting w
+                                  where w.questionnaire_id = r.questionnaire_id
+                                    and w.response_id = r.id)
+               limit :limit)
            returning questionnaire_id, id
          ), answers_gone as (${DELETE_ANSWERS_OF_GONE})
          select count(*)::int as deleted from gone`,

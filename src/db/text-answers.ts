@@ -36,10 +36,10 @@ export function textAnswerRepository(db: Db) {
           `select (select count(*) from answers a
                     where a.questionnaire_id = :questionnaire and a.question_key = :question
                       and a.free_text)
-                - (select count(*) from responses r
+                - (select count(*) from responses_waiting w
                      join answers a
-                       on a.questionnaire_id = r.questionnaire_id and a.response_id = r.id
-                    where r.questionnaire_id = :questionnaire and not r.aggregated
+                       on a.questionnaire_id = w.questionnaire_id and a.response_id = w.response_id
+                    where w.questionnaire_id = :questionnaire
                       and a.question_key = :question and a.free_text) as answered`,
           { questionnaire: questionnaireId, question: questionKey },
         )
@@ -68,7 +68,10 @@ export function textAnswerRepository(db: Db) {
              from answers a
              join responses r on r.questionnaire_id = a.questionnaire_id and r.id = a.response_id
             where a.questionnaire_id = :questionnaire and a.question_key = :question
-              and a.free_text and r.aggregated ${bound}
+              and a.free_text ${bound}
+              and not exists (select from responses_waiting w
+                               where w.questionnaire_id = a.questionnaire_id
+                                 and w.response_id = a.response_id)
             order by ${POSITION} ${direction}, a.response_id ${direction}
             limit :limit`,
           {

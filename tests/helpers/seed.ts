@@ -40,3 +40,14 @@ export function storedAnswers(db: Db) {
                       with ordinality as e (a, n)) as answers`),
   );
 }
+
+/** Whether a response still waits to be folded into the published numbers. */
+export async function waitingForFold(db: Db, responseId: string): Promise<boolean> {
+  return (await db('responses_waiting').where('response_id', responseId).first()) !== undefined;
+}
+
+/** How many responses wait to be folded into the published numbers. */
+export async function responsesWaiting(db: Db): Promise<number> {
+  const row = (await db('responses_waiting').count('* as n').first()) as { n: string };
+  return Number(row.n);
+}

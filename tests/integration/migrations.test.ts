@@ -66,6 +66,29 @@ const COMMENTS = {
 };
 
 describe('migrations', () => {
+  it('20261123001000 lists the responses not yet counted in responses_waiting instead of marking them in their row; its rollback marks them again', async () => {
+    await downTo('20261123000900_answers_in_their_response');
+    const counted = await insertDemoResponse({ aggregated: true, answer_rows: '[]' });
+    const waiting = await insertDemoResponse({ aggregated: false, answer_rows: '[]' });
+
+    await migrateLatest(t.db);
+    expect(await t.db.schema.hasColumn('responses', 'aggregated')).toBe(false);
+    expect(await t.db('responses_waiting').pluck('response_id')).toEqual([waiting]);
+
+    await downTo('20261123000900_answers_in_their_response');
+    expect(await t.db.schema.hasTable('responses_waiting')).toBe(false);
+    const marked = await t
+      .db('responses')
+      .whereIn('id', [counted, waiting])
+      .select('id', 'aggregated');
+    expect(Object.fromEntries(marked.map((r) => [r.id, r.aggregated]))).toEqual({
+      [counted]: true,
+      [waiting]: false,
+    });
+    await t.db('responses').whereIn('id', [counted, waiting]).delete();
+    await migrateLatest(t.db);
+  });
+
   it('20261123000900 keeps every answer in the row of its response and only free text in answers; its rollback makes them rows again', async () => {
     const { questionnaireId } = await demoIds(t.db);
     // As 20261123000800 left them: one response whose rows were made, one still waiting.

@@ -4,17 +4,14 @@ import { Citizen, completeDemo, DEMO } from '../helpers/citizen.js';
 import { simulationService } from '../../src/services/simulation.js';
 import { account, signedIn } from '../helpers/coordinator.js';
 import { demoCountry, foldedResponses } from '../helpers/results.js';
+import { responsesWaiting } from '../helpers/seed.js';
 
 let t: TestApp;
 let coordinator: Citizen;
 const receipts: string[] = [];
 const RESULTS = `/admin/questionnaires/${DEMO}/results`;
 
-const pending = async () =>
-  Number(
-    ((await t.db('responses').where('aggregated', false).count('* as n').first()) as { n: string })
-      .n,
-  );
+const pending = () => responsesWaiting(t.db);
 const folded = () => foldedResponses(t.db);
 
 beforeAll(async () => {

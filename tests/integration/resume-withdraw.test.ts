@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashCode } from '../../src/domain/codes.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
-import { demoIds } from '../helpers/seed.js';
+import { foldedResponses } from '../helpers/results.js';
+import { demoIds, waitingForFold } from '../helpers/seed.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,6 +12,23 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const count = async (table: string) => Number((await t.db(table).count('* as n').first())?.n);
+
+/** The id of the response a receipt belongs to. */
+const responseOf = async (receipt: string) =>
+  ((await t.db('responses').where('receipt_hash', hashCode(receipt)).first('id')) as { id: string })
+    .id;
+
+/** How many statements starting with `statement` wait for a lock. */
+const waitingForLock = async (statement: string) =>
+  Number(
+    (
+      await t.db.raw(
+        `select count(*) as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like ?`,
+        [`%${statement}%`],
+      )
+    ).rows[0].n,
+  );
 
 describe('save and resume later', () => {
   it('gives a resume code that brings the answers back in another browser', async () => {
@@ -77,6 +95,9 @@ describe('withdrawal with the receipt code', () => {
     const receipt = await completeDemo(new Citizen(t.app), 'en');
     const responses = await count('responses');
     const answers = await count('answers');
+    const adjustments = await count('result_adjustments');
+    const id = await responseOf(receipt);
+    expect(await waitingForFold(t.db, id)).toBe(true);
     const citizen = new Citizen(t.app);
     await citizen.get('/fr/withdraw');
     const res = await citizen.post('/fr/withdraw', { code: receipt });
@@ -91,6 +112,9 @@ describe('withdrawal with the receipt code', () => {
         .count('* as n')
         .first(),
     ).toEqual({ n: '0' });
+    // Never counted, so nothing to take back from the results; and no longer waiting.
+    expect(await waitingForFold(t.db, id)).toBe(false);
+    expect(await count('result_adjustments')).toBe(adjustments);
   });
 
   it('deletes a response already counted in the results, with its free-text row', async () => {
@@ -100,12 +124,11 @@ describe('withdrawal with the receipt code', () => {
     const counted = (await t
       .db('responses')
       .where('receipt_hash', hashCode(receipt))
-      .first('id', 'aggregated', 'answer_rows')) as {
+      .first('id', 'answer_rows')) as {
       id: string;
-      aggregated: boolean;
       answer_rows: unknown[];
     };
-    expect(counted.aggregated).toBe(true);
+    expect(await waitingForFold(t.db, counted.id)).toBe(false);
     expect(counted.answer_rows).toContainEqual(['consent_model', '', 'broad_once', false]);
     expect(await t.db('answers').where('response_id', counted.id).pluck('question_key')).toEqual([
       'comments',
@@ -117,6 +140,42 @@ describe('withdrawal with the receipt code', () => {
     );
     expect(await t.db('responses').where('id', counted.id).first()).toBeUndefined();
     expect(await t.db('answers').where('response_id', counted.id).first()).toBeUndefined();
+    // What it added waits, negated, for the next fold.
+    expect(await count('result_adjustments')).toBeGreaterThan(0);
+  });
+
+  it('a withdrawal while a fold counts the response waits for the fold, then takes it back', async () => {
+    const { questionnaireId } = await demoIds(t.db);
+    const { aggregates } = t.deps.repositories;
+    await aggregates.fold(questionnaireId, { dimensions: [] }, 0);
+    const receipt = await completeDemo(new Citizen(t.app), 'en');
+    const id = await responseOf(receipt);
+    // The fold has taken the response off the waiting list and waits for the cells.
+    const holder = await t.db.transaction();
+    let folding: Promise<number> | undefined;
+    let withdrawing: Promise<boolean> | undefined;
+    try {
+      await holder.raw('lock table result_cells in exclusive mode');
+      folding = aggregates.fold(questionnaireId, { dimensions: [] }, 0);
+      await expect
+        .poll(() => waitingForLock('insert into result_cells'), { timeout: 5000 })
+        .toBe(1);
+      withdrawing = t.deps.answering.withdraw(receipt);
+      await expect
+        .poll(() => waitingForLock('delete from responses_waiting'), { timeout: 5000 })
+        .toBe(1);
+    } finally {
+      await holder.commit();
+    }
+    await folding;
+    expect(await withdrawing).toBe(true);
+    expect(await t.db('responses').where('id', id).first()).toBeUndefined();
+    // Counted by the fold, so taken back: by the same fold, which goes on while withdrawals
+    // wait, or by the next.
+    await aggregates.fold(questionnaireId, { dimensions: [] }, 0);
+    expect(await count('result_adjustments')).toBe(0);
+    expect(await count('responses_waiting')).toBe(0);
+    expect(await foldedResponses(t.db)).toBe(await count('responses'));
   });
 
   it('says so when the code is unknown, and deletes nothing', async () => {

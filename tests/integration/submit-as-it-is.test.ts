@@ -4,7 +4,7 @@ import type { DraftSubmission } from '../../src/db/responses.js';
 import { hashCode } from '../../src/domain/codes.js';
 import type { ResponseRow } from '../../src/domain/questionnaire/journey.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { demoIds } from '../helpers/seed.js';
+import { demoIds, waitingForFold } from '../helpers/seed.js';
 import { Citizen, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
 
 /**
@@ -325,9 +325,7 @@ describe('a complete draft submitted as it is', () => {
     const before = await familiarity();
     const textsBefore = await texts();
     expect(await aggregates.fold(questionnaireId, scope, 0)).toBe(1);
-    expect(await t.db('responses').where('id', stored.id).first('aggregated')).toEqual({
-      aggregated: true,
-    });
+    expect(await waitingForFold(t.db, stored.id)).toBe(false);
     expect(await familiarity()).toBe(before + 1);
     expect(await texts()).toEqual(textsBefore);
   });
@@ -365,8 +363,6 @@ describe('a complete draft submitted as it is', () => {
       await folding;
     }
     // The fold, going on once it has the cells, counts it too.
-    expect(await t.db('responses').where('id', later.id).first('aggregated')).toEqual({
-      aggregated: true,
-    });
+    expect(await waitingForFold(t.db, later.id)).toBe(false);
   });
 });
