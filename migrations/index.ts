@@ -18,6 +18,7 @@ import * as answersWithoutRowChecks from './20261123000700_answers_without_row_c
 import * as submissionsExpandedLater from './20261123000800_submissions_expanded_later.js';
 import * as answersInTheirResponse from './20261123000900_answers_in_their_response.js';
 import * as responsesWaiting from './20261123001000_responses_waiting.js';
+import * as cellsRoomToUpdate from './20261123001100_cells_room_to_update.js';
 
 /** Every migration, in order. Append new ones at the end; never edit a released one. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   submissionsExpandedLater,
   answersInTheirResponse,
   responsesWaiting,
+  cellsRoomToUpdate,
 ];

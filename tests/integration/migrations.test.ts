@@ -66,6 +66,16 @@ const COMMENTS = {
 };
 
 describe('migrations', () => {
+  it('20261123001100 leaves room on the pages of the cells for their next versions; its rollback fills them again', async () => {
+    const options = async () =>
+      (await t.db.raw(`select reloptions from pg_class where relname = 'result_cells'`)).rows[0]
+        .reloptions as string[] | null;
+    expect(await options()).toEqual(['fillfactor=50']);
+    await downTo('20261123001000_responses_waiting');
+    expect(await options()).toBeNull();
+    await migrateLatest(t.db);
+  });
+
   it('20261123001000 lists the responses not yet counted in responses_waiting instead of marking them in their row; its rollback marks them again', async () => {
     await downTo('20261123000900_answers_in_their_response');
     const counted = await insertDemoResponse({ aggregated: true, answer_rows: '[]' });

@@ -158,7 +158,7 @@ describe('withdrawal with the receipt code', () => {
       await holder.raw('lock table result_cells in exclusive mode');
       folding = aggregates.fold(questionnaireId, { dimensions: [] }, 0);
       await expect
-        .poll(() => waitingForLock('insert into result_cells'), { timeout: 5000 })
+        .poll(() => waitingForLock('update result_cells'), { timeout: 5000 })
         .toBe(1);
       withdrawing = t.deps.answering.withdraw(receipt);
       await expect

@@ -4,7 +4,7 @@ import type { DraftSubmission } from '../../src/db/responses.js';
 import { hashCode } from '../../src/domain/codes.js';
 import type { ResponseRow } from '../../src/domain/questionnaire/journey.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { demoIds, waitingForFold } from '../helpers/seed.js';
+import { demoIds, responsesWaiting, waitingForFold } from '../helpers/seed.js';
 import { Citizen, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
 
 /**
@@ -347,7 +347,7 @@ describe('a complete draft submitted as it is', () => {
             (
               await t.db.raw(
                 `select count(*) as n from pg_stat_activity
-                  where wait_event_type = 'Lock' and query like '%insert into result_cells%'`,
+                  where wait_event_type = 'Lock' and query like '%update result_cells%'`,
               )
             ).rows[0].n,
           { timeout: 5000 },
@@ -362,7 +362,58 @@ describe('a complete draft submitted as it is', () => {
       await holder.commit();
       await folding;
     }
-    // The fold, going on once it has the cells, counts it too.
-    expect(await waitingForFold(t.db, later.id)).toBe(false);
+    // Stored after the fold began, it waits for the next one.
+    expect(await waitingForFold(t.db, later.id)).toBe(true);
+  });
+
+  it('a fold counts what waited when it began; responses stored meanwhile wait for the next', async () => {
+    const { aggregates, responses } = t.deps.repositories;
+    const scope = { dimensions: [] };
+    await aggregates.fold(questionnaireId, scope, 0);
+    for (let i = 0; i < 3; i++)
+      expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
+    // Batches of 2: the fold counts 2, then waits for the cells while two more are stored.
+    const holder = await t.db.transaction();
+    let folding: Promise<number> | undefined;
+    try {
+      await holder.raw('lock table result_cells in exclusive mode');
+      folding = aggregates.fold(questionnaireId, scope, 0, 2);
+      await expect
+        .poll(
+          async () =>
+            (
+              await t.db.raw(
+                `select count(*) as n from pg_stat_activity
+                  where wait_event_type = 'Lock' and query like '%update result_cells%'`,
+              )
+            ).rows[0].n,
+          { timeout: 5000 },
+        )
+        .toBe('1');
+      for (let i = 0; i < 2; i++)
+        expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
+    } finally {
+      await holder.commit();
+    }
+    expect(await folding).toBe(3);
+    expect(await responsesWaiting(t.db)).toBe(2);
+  });
+
+  it("a fold's last batch takes a few more rather than leave fewer than the minimum", async () => {
+    const { aggregates, responses } = t.deps.repositories;
+    const scope = { dimensions: [] };
+    await aggregates.fold(questionnaireId, scope, 0);
+    for (let i = 0; i < 5; i++)
+      expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
+    const before = await aggregates.generation(questionnaireId);
+    // In batches of 2 with a minimum of 3, so of at least 3: 5 in one batch, not 3 + 2.
+    expect(await aggregates.fold(questionnaireId, scope, 3, 2)).toBe(5);
+    expect(await aggregates.generation(questionnaireId)).toBe(before + 1);
+    for (let i = 0; i < 7; i++)
+      expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
+    // 7 in batches of 3 and 4.
+    expect(await aggregates.fold(questionnaireId, scope, 3, 2)).toBe(7);
+    expect(await aggregates.generation(questionnaireId)).toBe(before + 3);
+    expect(await responsesWaiting(t.db)).toBe(0);
   });
 });
