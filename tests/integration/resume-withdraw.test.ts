@@ -157,9 +157,7 @@ describe('withdrawal with the receipt code', () => {
     try {
       await holder.raw('lock table result_cells in exclusive mode');
       folding = aggregates.fold(questionnaireId, { dimensions: [] }, 0);
-      await expect
-        .poll(() => waitingForLock('update result_cells'), { timeout: 5000 })
-        .toBe(1);
+      await expect.poll(() => waitingForLock('update result_cells'), { timeout: 5000 }).toBe(1);
       withdrawing = t.deps.answering.withdraw(receipt);
       await expect
         .poll(() => waitingForLock('delete from responses_waiting'), { timeout: 5000 })
