@@ -6,7 +6,7 @@ export const name = '20261123001000_responses_waiting';
  * Responses not yet folded into the published numbers are listed in a narrow table of their own
  * (`responses_waiting`: questionnaire and response id), no longer marked in their own row
  * (`responses.aggregated`). Marking a response counted rewrote its whole row (about 1.6 KB with
- * its answer rows, 5 KB of WAL with index entries and page images), and every submission that
+ * its answer rows, about 1.85 KB of WAL with its index entries), and every submission that
  * committed while a fold ran waited for that WAL to reach the disk. A fold now deletes small rows
  * of this table; it writes nothing to `responses`.
  *

@@ -46,6 +46,14 @@ interface TalliedRow {
 const TALLIED_COLUMNS = `language, iso_week, cast(floor(record_key * ${KEY_SPACE}) as bigint) as k,
   cast(answer_rows as text) as answer_rows`;
 
+/**
+ * SQL: whether the response of these columns is counted in the aggregates, that is, no longer
+ * waiting for a fold (`responses_waiting`).
+ */
+export const folded = (questionnaireId: string, responseId: string) =>
+  `not exists (select from responses_waiting w
+                where w.questionnaire_id = ${questionnaireId} and w.response_id = ${responseId})`;
+
 /** A value's characters that join an answer's fields and rows elsewhere are read as spaces. */
 function plain(value: string): string {
   return value.includes('\u001e') || value.includes('\u001f')

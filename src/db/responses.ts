@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { ResponseRow } from '../domain/questionnaire/journey.js';
 import { answerRows, INSERT_TEXTS_OF_STORED } from './answer-rows.js';
 import { useAccessCode } from './access-codes.js';
-import { withdrawInto } from './aggregates.js';
+import { folded, withdrawInto } from './aggregates.js';
 import { batched, CallFailed } from './batch.js';
 import { prepared, type Db } from './knex.js';
 import { countHitsFrom, type LimitHit } from './rate-limits.js';
@@ -287,8 +287,7 @@ export function responseRepository(db: Db) {
     /**
      * Stores many responses in one transaction, for loading simulated data: responses (with
      * their answer rows), their rows waiting for a fold and free-text answers are each filled by
-     * one COPY (PostgreSQL's bulk
-     * load, which parses a line per row and writes pages in bulk).
+     * one COPY (PostgreSQL's bulk load, which parses a line per row and writes pages in bulk).
      */
     async insertMany(responses: readonly NewResponse[]): Promise<void> {
       if (responses.length === 0) return;
@@ -345,9 +344,7 @@ export function responseRepository(db: Db) {
             where questionnaire_id = :q and id in (
               select r.id from responses r
                where r.questionnaire_id = :q
-                 and not exists (select from responses_waiting w
-                                  where w.questionnaire_id = r.questionnaire_id
-                                    and w.response_id = r.id)
+                 and ${folded('r.questionnaire_id', 'r.id')}
                limit :limit)
            returning questionnaire_id, id
          ), answers_gone as (${DELETE_ANSWERS_OF_GONE})

@@ -1,3 +1,4 @@
+import { folded } from './aggregates.js';
 import type { Db } from './knex.js';
 
 /** One free-text answer as coordinators may read it: the text, its language, its place. */
@@ -69,9 +70,7 @@ export function textAnswerRepository(db: Db) {
              join responses r on r.questionnaire_id = a.questionnaire_id and r.id = a.response_id
             where a.questionnaire_id = :questionnaire and a.question_key = :question
               and a.free_text ${bound}
-              and not exists (select from responses_waiting w
-                               where w.questionnaire_id = a.questionnaire_id
-                                 and w.response_id = a.response_id)
+              and ${folded('a.questionnaire_id', 'a.response_id')}
             order by ${POSITION} ${direction}, a.response_id ${direction}
             limit :limit`,
           {

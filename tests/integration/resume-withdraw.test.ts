@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashCode } from '../../src/domain/codes.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { Citizen, completeDemo, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
+import { waitingForLock, whileAFoldHoldsItsBatch } from '../helpers/folds.js';
 import { foldedResponses } from '../helpers/results.js';
 import { demoIds, waitingForFold } from '../helpers/seed.js';
 
@@ -17,18 +18,6 @@ const count = async (table: string) => Number((await t.db(table).count('* as n')
 const responseOf = async (receipt: string) =>
   ((await t.db('responses').where('receipt_hash', hashCode(receipt)).first('id')) as { id: string })
     .id;
-
-/** How many statements starting with `statement` wait for a lock. */
-const waitingForLock = async (statement: string) =>
-  Number(
-    (
-      await t.db.raw(
-        `select count(*) as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query like ?`,
-        [`%${statement}%`],
-      )
-    ).rows[0].n,
-  );
 
 describe('save and resume later', () => {
   it('gives a resume code that brings the answers back in another browser', async () => {
@@ -151,25 +140,20 @@ describe('withdrawal with the receipt code', () => {
     const receipt = await completeDemo(new Citizen(t.app), 'en');
     const id = await responseOf(receipt);
     // The fold has taken the response off the waiting list and waits for the cells.
-    const holder = await t.db.transaction();
-    let folding: Promise<number> | undefined;
-    let withdrawing: Promise<boolean> | undefined;
-    try {
-      await holder.raw('lock table result_cells in exclusive mode');
-      folding = aggregates.fold(questionnaireId, { dimensions: [] }, 0);
-      await expect.poll(() => waitingForLock('update result_cells'), { timeout: 5000 }).toBe(1);
-      withdrawing = t.deps.answering.withdraw(receipt);
-      await expect
-        .poll(() => waitingForLock('delete from responses_waiting'), { timeout: 5000 })
-        .toBe(1);
-    } finally {
-      await holder.commit();
-    }
-    await folding;
-    expect(await withdrawing).toBe(true);
+    const { meanwhile } = await whileAFoldHoldsItsBatch(
+      t.db,
+      () => aggregates.fold(questionnaireId, { dimensions: [] }, 0),
+      async () => {
+        const withdrawing = t.deps.answering.withdraw(receipt);
+        await expect
+          .poll(() => waitingForLock(t.db, 'delete from responses_waiting'), { timeout: 5000 })
+          .toBe(1);
+        return { withdrawing };
+      },
+    );
+    expect(await meanwhile.withdrawing).toBe(true);
     expect(await t.db('responses').where('id', id).first()).toBeUndefined();
-    // Counted by the fold, so taken back: by the same fold, which goes on while withdrawals
-    // wait, or by the next.
+    // Counted by the fold, so taken back by the next one.
     await aggregates.fold(questionnaireId, { dimensions: [] }, 0);
     expect(await count('result_adjustments')).toBe(0);
     expect(await count('responses_waiting')).toBe(0);

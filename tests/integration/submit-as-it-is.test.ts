@@ -4,6 +4,7 @@ import type { DraftSubmission } from '../../src/db/responses.js';
 import { hashCode } from '../../src/domain/codes.js';
 import type { ResponseRow } from '../../src/domain/questionnaire/journey.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { whileAFoldHoldsItsBatch } from '../helpers/folds.js';
 import { demoIds, responsesWaiting, waitingForFold } from '../helpers/seed.js';
 import { Citizen, DEMO, DEMO_ANSWERS } from '../helpers/citizen.js';
 
@@ -335,33 +336,18 @@ describe('a complete draft submitted as it is', () => {
     expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
     const later = submission(await draft());
     // The fold waits for the cells, which another transaction holds, once it has taken its lock
-    // on the questionnaire and marked the response as counted.
-    const holder = await t.db.transaction();
-    let folding: Promise<number> | undefined;
-    try {
-      await holder.raw('lock table result_cells in exclusive mode');
-      folding = aggregates.fold(questionnaireId, { dimensions: [] }, 0);
-      await expect
-        .poll(
-          async () =>
-            (
-              await t.db.raw(
-                `select count(*) as n from pg_stat_activity
-                  where wait_event_type = 'Lock' and query like '%update result_cells%'`,
-              )
-            ).rows[0].n,
-          { timeout: 5000 },
-        )
-        .toBe('1');
-      const stored = await Promise.race([
-        responses.submitDraft(later),
-        new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000)),
-      ]);
-      expect(stored).toBe('stored');
-    } finally {
-      await holder.commit();
-      await folding;
-    }
+    // on the questionnaire and its batch off the waiting list.
+    await whileAFoldHoldsItsBatch(
+      t.db,
+      () => aggregates.fold(questionnaireId, { dimensions: [] }, 0),
+      async () => {
+        const stored = await Promise.race([
+          responses.submitDraft(later),
+          new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000)),
+        ]);
+        expect(stored).toBe('stored');
+      },
+    );
     // Stored after the fold began, it waits for the next one.
     expect(await waitingForFold(t.db, later.id)).toBe(true);
   });
@@ -373,29 +359,15 @@ describe('a complete draft submitted as it is', () => {
     for (let i = 0; i < 3; i++)
       expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
     // Batches of 2: the fold counts 2, then waits for the cells while two more are stored.
-    const holder = await t.db.transaction();
-    let folding: Promise<number> | undefined;
-    try {
-      await holder.raw('lock table result_cells in exclusive mode');
-      folding = aggregates.fold(questionnaireId, scope, 0, 2);
-      await expect
-        .poll(
-          async () =>
-            (
-              await t.db.raw(
-                `select count(*) as n from pg_stat_activity
-                  where wait_event_type = 'Lock' and query like '%update result_cells%'`,
-              )
-            ).rows[0].n,
-          { timeout: 5000 },
-        )
-        .toBe('1');
-      for (let i = 0; i < 2; i++)
-        expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
-    } finally {
-      await holder.commit();
-    }
-    expect(await folding).toBe(3);
+    const { folded } = await whileAFoldHoldsItsBatch(
+      t.db,
+      () => aggregates.fold(questionnaireId, scope, 0, 2),
+      async () => {
+        for (let i = 0; i < 2; i++)
+          expect(await responses.submitDraft(submission(await draft()))).toBe('stored');
+      },
+    );
+    expect(folded).toBe(3);
     expect(await responsesWaiting(t.db)).toBe(2);
   });
 
